@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("batchmon"));
+    QApplication::setOrganizationName(QStringLiteral("batchmon"));
+    QApplication::setApplicationVersion(QStringLiteral(BATCHMON_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Monitor and steer LLM batch-processing pipelines."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.process(app);
+
+    batchmon::MainWindow window;
+    window.show();
+    return app.exec();
+}

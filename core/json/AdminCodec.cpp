@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Alerts, configuration, audit log, priority changes, and the response envelope.
+#include "CodecHelpers.h"
+#include "EnumNames.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QUrl>
+
+#include <cmath>
+
+namespace batchmon::json {
+
+namespace {
+
+const QStringList &outcomeNames()
+{
+    static const QStringList names{QStringLiteral("success"), QStringLiteral("failure"), QStringLiteral("denied")};
+    return names;
+}
+
+std::optional<QString> outcomeFromWire(QStringView text)
+{
+    for (const QString &name : outcomeNames()) {
+        if (text == name)
+            return name;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertRule &out)
+{
+    JsonObjectReader r(ctx, v, path);
+    out.id = r.enumeration(u"id", alertRuleIdFromWire, alertRuleNames(), AlertRuleId::HighErrorRate);
+    out.threshold = out.id == AlertRuleId::HighErrorRate ? r.percentage(u"threshold") : r.number(u"threshold");
+    if (!ctx.failed() && out.threshold < 0)
+        ctx.fail(r.pathOf(u"threshold"), QStringLiteral("expected a threshold of at least 0, got %1").arg(out.threshold));
+    out.severity = r.enumeration(u"severity", severityFromWire, severityNames(), Severity::Medium);
+    out.notification =
+        r.enumeration(u"notification", cadenceFromWire, cadenceNames(), NotificationCadence::Immediate);
+    out.enabled = r.boolean(u"enabled");
+}
+
+QJsonObject encode(const AlertRule &v)
+{
+    return {{QStringLiteral("id"), toWireString(v.id)},
+            {QStringLiteral("threshold"), v.threshold},
+            {QStringLiteral("severity"), toWireString(v.severity)},
+            {QStringLiteral("notification"), toWireString(v.notification)},
+            {QStringLiteral("enabled"), v.enabled}};
+}
+
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertConfig &out)
+{
+    JsonObjectReader r(ctx, v, path);
+    out = AlertConfig::defaults();
+    if (r.present(u"rules")) {
+        const QList<AlertRule> rules = readList<AlertRule>(r, u"rules");
+        // One rule per id, kept in AlertRuleId order whatever order they came in.
+        for (int i = 0; i < rules.size() && !ctx.failed(); ++i) {
+            for (int j = 0; j < i; ++j) {
+                if (rules[j].id == rules[i].id)
+                    ctx.fail(r.pathOf(u"rules") + QStringLiteral("[%1].id").arg(i),
+                             QStringLiteral("rule \"%1\" is given twice").arg(toWireString(rules[i].id)));
+            }
+        }
+        for (AlertRule &rule : out.rules) {
+            for (const AlertRule &given : rules) {
+                if (given.id == rule.id)
+                    rule = given;
+            }
+        }
+    }
+    // The seed's flat fields win over rules[].threshold, so a body written for the seed's
+    // configureAlerts() works unchanged.
+    if (const auto errorRate = r.percentage(u"errorRateThreshold", Need::Optional))
+        out.rules[int(AlertRuleId::HighErrorRate)].threshold = *errorRate;
+    if (const auto processing = r.count(u"processingTimeThreshold", Need::Optional))
+        out.rules[int(AlertRuleId::LongProcessingTime)].threshold = double(*processing);
+    if (r.present(u"notificationChannels")) {
+        const QString base = r.pathOf(u"notificationChannels");
+        out.notificationChannels = r.array(u"notificationChannels", [&](const QJsonValue &e, const QString &p) {
+            const auto channel = e.isString() ? channelFromWire(e.toString()) : std::nullopt;
+            if (!channel && !ctx.failed())
+                ctx.fail(p, QStringLiteral("expected one of %1, got %2")
+                                .arg(channelNames().join(QStringLiteral(", ")),
+                                     e.isString() ? QLatin1Char('"') + e.toString().left(64) + QLatin1Char('"')
+                                                  : describeType(e)));
+            return channel.value_or(NotificationChannel::Log);
+        });
+        for (int i = 0; i < out.notificationChannels.size() && !ctx.failed(); ++i) {
+            if (out.notificationChannels.indexOf(out.notificationChannels[i]) != i)
+                ctx.fail(base + QStringLiteral("[%1]").arg(i), QStringLiteral("channel is given twice"));
+        }
+    }
+    if (r.present(u"alertSuppression")) {
+        JsonObjectReader s(ctx, r.value(u"alertSuppression"), r.pathOf(u"alertSuppression"));
+        // A week: longer would hide a condition that has become the normal state.
+        out.suppressionWindowMinutes = s.integer(u"windowMinutes", 0, 7 * 24 * 60);
+    }
+    out.webhookUrl = r.string(u"webhookUrl", Need::Optional);
+    if (!ctx.failed() && out.webhookUrl) {
+        const QUrl url(*out.webhookUrl, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http"))
+            || url.host().isEmpty())
+            ctx.fail(r.pathOf(u"webhookUrl"), QStringLiteral("expected an http or https URL, got \"%1\"")
+                                                  .arg(out.webhookUrl->left(64)));
+    }
+    if (!ctx.failed() && out.notificationChannels.contains(NotificationChannel::Webhook) && !out.webhookUrl)
+        ctx.fail(r.pathOf(u"webhookUrl"), QStringLiteral("required when notificationChannels has \"webhook\""));
+}
+
+QJsonObject encode(const AlertConfig &v)
+{
+    QJsonArray channels;
+    for (NotificationChannel c : v.notificationChannels)
+        channels.append(toWireString(c));
+    QJsonObject o{{QStringLiteral("rules"), encodeList(v.rules)},
+                  {QStringLiteral("notificationChannels"), channels},
+                  {QStringLiteral("alertSuppression"),
+                   QJsonObject{{QStringLiteral("windowMinutes"), v.suppressionWindowMinutes}}}};
+    if (const AlertRule *rule = v.rule(AlertRuleId::HighErrorRate))
+        o.insert(QStringLiteral("errorRateThreshold"), rule->threshold);
+    if (const AlertRule *rule = v.rule(AlertRuleId::LongProcessingTime))
+        o.insert(QStringLiteral("processingTimeThreshold"), rule->threshold);
+    if (v.webhookUrl)
+        o.insert(QStringLiteral("webhookUrl"), *v.webhookUrl);
+    return o;
+}
+
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertEvent &out)
+{
+    JsonObjectReader r(ctx, v, path);
+    out.id = r.count(u"id");
+    out.rule = r.enumeration(u"rule", alertRuleIdFromWire, alertRuleNames(), AlertRuleId::HighErrorRate);
+    out.severity = r.enumeration(u"severity", severityFromWire, severityNames(), Severity::Medium);
+    out.observedValue = r.number(u"observedValue");
+    out.threshold = r.number(u"threshold");
+    out.message = r.string(u"message");
+    out.firstSeen = r.time(u"firstSeen");
+    out.lastSeen = r.time(u"lastSeen");
+    out.resolvedAt = r.time(u"resolvedAt", Need::Nullable);
+    out.acknowledgedBy = r.string(u"acknowledgedBy", Need::Nullable);
+    out.acknowledgedAt = r.time(u"acknowledgedAt", Need::Nullable);
+    out.jobId = r.string(u"jobId", Need::Optional);
+}
+
+QJsonObject encode(const AlertEvent &v)
+{
+    QJsonObject o{{QStringLiteral("id"), v.id},
+                  {QStringLiteral("rule"), toWireString(v.rule)},
+                  {QStringLiteral("severity"), toWireString(v.severity)},
+                  {QStringLiteral("observedValue"), v.observedValue},
+                  {QStringLiteral("threshold"), v.threshold},
+                  {QStringLiteral("message"), v.message},
+                  {QStringLiteral("firstSeen"), formatTime(v.firstSeen)},
+                  {QStringLiteral("lastSeen"), formatTime(v.lastSeen)},
+                  {QStringLiteral("resolvedAt"), timeOrNull(v.resolvedAt)},
+                  {QStringLiteral("acknowledgedBy"), orNull(v.acknowledgedBy)},
+                  {QStringLiteral("acknowledgedAt"), timeOrNull(v.acknowledgedAt)}};
+    if (v.jobId)
+        o.insert(QStringLiteral("jobId"), *v.jobId);
+    return o;
+}
+
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertEventPage &out)
+{
+    JsonObjectReader r(ctx, v, path);
+    out.events = readList<AlertEvent>(r, u"events");
+    out.pagination = readObject<Pagination>(r, u"pagination");
+}
+
+QJsonObject encode(const AlertEventPage &v)
+{
+    return {{QStringLiteral("events"), encodeList(v.events)}, {QStringLiteral("pagination"), encode(v.pagination)}};
+}
+
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, BatchConfig &out)
+{
+    JsonObjectReader r(ctx, v, path);
+    out.batchProcessingEnabled = r.boolean(u"batchProcessingEnabled");
+    out.batchCreateInterval = r.name(u"batchCreateInterval");
+    out.batchStatusCheckInterval = r.name(u"batchStatusCheckInterval");
+    out.batchResultProcessingInterval = r.name(u"batchResultProcessingInterval");
+    // 50,000 requests is the OpenAI Batch API's own limit for one batch.
+    out.batchMaxRequests = r.integer(u"batchMaxRequests", 1, 50000);
+    out.batchTimeoutHours = r.integer(u"batchTimeoutHours", 1, 24 * 30);
+    out.batchMinSize = r.integer(u"batchMinSize", 1, 50000);
+    if (!ctx.failed() && out.batchMinSize > out.batchMaxRequests)
+        ctx.fail(r.pathOf(u"batchMinSize"), QStringLiteral("must not exceed batchMaxRequests (%1), got %2")
+                                                .arg(out.batchMaxRequests)
+                                                .arg(out.batchMinSize));
+    out.batchMonitoringRetentionDays = r.integer(u"batchMonitoringRetentionDays", 1, 3650);
+    out.batchAlertThresholdErrorRate = r.percentage(u"batchAlertThresholdErrorRate");
+    out.batchAlertThresholdProcessingTime = r.integer(u"batchAlertThresholdProcessingTime", 1, 30 * 86400);
+}
+
+QJsonObject encode(const BatchConfig &v)
+{
+    return {{QStringLiteral("batchProcessingEnabled"), v.batchProcessingEnabled},
+            {QStringLiteral("batchCreateInterval"), v.batchCreateInterval},
+            {QStringLiteral("batchStatusCheckInterval"), v.batchStatusCheckInterval},
+            {QStringLiteral("batchResultProcessingInterval"), v.batchResultProcessingInterval},
+            {QStringLiteral("batchMaxRequests"), v.batchMaxRequests},
+            {QStringLiteral("batchTimeoutHours"), v.batchTimeoutHours},
+            {QStringLiteral("batchMinSize"), v.batchMinSize},
+            {QStringLiteral("batchMonitoringRetentionDays"), v.batchMonitoringRetentionDays},
+            {QStringLiteral("batchAlertThresholdErrorRate"), v.batchAlertThresholdErrorRate},
+            {QStringLiteral("batchAlertThresholdProcessingTime"), v.batchAlertThresholdProcessingTime}};
+}
+
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AuditEntry &out)
+{
+    JsonObjectReader r(ctx, v, path);
+    out.id = r.count(u"id");
+    out.at = r.time(u"at");
+    out.actor = r.name(u"actor");
+    out.action = r.name(u"action");
+    out.target = r.string(u"target", Need::Optional);
+    out.outcome = r.enumeration(u"outcome", outcomeFromWire, outcomeNames(), QString());
+    out.clientAddress = r.string(u"clientAddress");
+    out.detail = r.string(u"detail", Need::Optional);
+}
+
+QJsonObject encode(const AuditEntry &v)
+{
+    QJsonObject o{{QStringLiteral("id"), v.id},
+                  {QStringLiteral("at"), formatTime(v.at)},
+                  {QStringLiteral("actor"), v.actor},
+                  {QStringLiteral("action"), v.action},
+                  {QStringLiteral("outcome"), v.outcome},
+                  {QStringLiteral("clientAddress"), v.clientAddress}};
+    if (v.target)
+        o.insert(QStringLiteral("target"), *v.target);
+    if (v.detail)
+        o.insert(QStringLiteral("detail"), *v.detail);
+    return o;
+}
+
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AuditPage &out)
+{
+    JsonObjectReader r(ctx, v, path);
+    out.entries = readList<AuditEntry>(r, u"entries");
+    out.pagination = readObject<Pagination>(r, u"pagination");
+}
+
+QJsonObject encode(const AuditPage &v)
+{
+    return {{QStringLiteral("entries"), encodeList(v.entries)}, {QStringLiteral("pagination"), encode(v.pagination)}};
+}
+
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, PriorityChange &out)
+{
+    JsonObjectReader r(ctx, v, path);
+    out.priority = r.enumeration(u"priority", jobPriorityFromWire, jobPriorityNames(), JobPriority::Normal);
+}
+
+QJsonObject encode(const PriorityChange &v)
+{
+    return {{QStringLiteral("priority"), toWireString(v.priority)}};
+}
+
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, ApiErrorBody &out)
+{
+    JsonObjectReader r(ctx, v, path);
+    out.code = r.name(u"code");
+    out.message = r.string(u"message");
+    out.parameter = r.string(u"parameter", Need::Optional);
+}
+
+QJsonObject encode(const ApiErrorBody &v)
+{
+    QJsonObject o{{QStringLiteral("code"), v.code}, {QStringLiteral("message"), v.message}};
+    if (v.parameter)
+        o.insert(QStringLiteral("parameter"), *v.parameter);
+    return o;
+}
+
+Result<QJsonObject, DecodeError> parseObject(const QByteArray &body, qint64 maxBytes)
+{
+    if (body.size() > maxBytes)
+        return DecodeError{QString(), QStringLiteral("the response is %1 bytes, more than the %2 bytes allowed")
+                                          .arg(body.size())
+                                          .arg(maxBytes)};
+    if (body.trimmed().isEmpty())
+        return DecodeError{QString(), QStringLiteral("the response is empty, expected a JSON object")};
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError)
+        return DecodeError{QString(), QStringLiteral("not valid JSON: %1 at byte %2")
+                                          .arg(error.errorString())
+                                          .arg(error.offset)};
+    if (!doc.isObject())
+        return DecodeError{QString(), QStringLiteral("expected a JSON object, got an array")};
+    return doc.object();
+}
+
+Result<QJsonValue, DecodeError> unwrapSuccess(const QJsonObject &envelope)
+{
+    DecodeContext ctx;
+    JsonObjectReader r(ctx, envelope, QString());
+    const bool success = r.boolean(u"success");
+    if (!ctx.failed() && !success)
+        ctx.fail(QStringLiteral("success"), QStringLiteral("expected true in a successful response, got false"));
+    const QJsonValue data = r.value(u"data");
+    if (ctx.failed())
+        return ctx.error();
+    return data;
+}
+
+Result<ApiErrorBody, DecodeError> decodeErrorResponse(const QByteArray &body)
+{
+    const auto object = parseObject(body);
+    if (!object)
+        return object.error();
+    DecodeContext ctx;
+    JsonObjectReader r(ctx, object.value(), QString());
+    const bool success = r.boolean(u"success");
+    if (!ctx.failed() && success)
+        ctx.fail(QStringLiteral("success"), QStringLiteral("expected false in an error response, got true"));
+    ApiErrorBody out = readObject<ApiErrorBody>(r, u"error");
+    if (ctx.failed())
+        return ctx.error();
+    return out;
+}
+
+QByteArray encodeSuccess(const QJsonValue &data)
+{
+    return QJsonDocument(QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("data"), data}})
+        .toJson(QJsonDocument::Compact);
+}
+
+QByteArray encodeError(const ApiErrorBody &error)
+{
+    return QJsonDocument(QJsonObject{{QStringLiteral("success"), false}, {QStringLiteral("error"), encode(error)}})
+        .toJson(QJsonDocument::Compact);
+}
+
+} // namespace batchmon::json
