@@ -12,7 +12,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(BATCHMON_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Monitor and steer LLM batch-processing pipelines."));
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Monitor and steer LLM batch-processing pipelines."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.process(app);

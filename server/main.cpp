@@ -17,7 +17,7 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     QTextStream(stderr) << QCoreApplication::translate(
-                               "main", "batchmon-server: the API is not served yet; it arrives with the "
-                                       "monitoring engine (see docs/api.md for the contract).\n");
+        "main", "batchmon-server: the API is not served yet; it arrives with the "
+                "monitoring engine (see docs/api.md for the contract).\n");
     return 1;
 }

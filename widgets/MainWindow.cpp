@@ -16,7 +16,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     QAction *quit = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
 
-    auto *placeholder = new QLabel(tr("No data source yet: the dashboard arrives with the monitoring engine."), this);
+    auto *placeholder =
+        new QLabel(tr("No data source yet: the dashboard arrives with the monitoring engine."), this);
     placeholder->setAlignment(Qt::AlignCenter);
     placeholder->setWordWrap(true);
     setCentralWidget(placeholder);

@@ -53,14 +53,38 @@ constexpr std::array<std::pair<NotificationChannel, const char *>, 3> kChannels{
 
 } // namespace
 
-QString toWireString(AlertRuleId id) { return nameOf(kRules, id); }
-QString toWireString(Severity severity) { return nameOf(kSeverities, severity); }
-QString toWireString(NotificationCadence cadence) { return nameOf(kCadences, cadence); }
-QString toWireString(NotificationChannel channel) { return nameOf(kChannels, channel); }
-std::optional<AlertRuleId> alertRuleIdFromWire(QStringView text) { return valueOf(kRules, text); }
-std::optional<Severity> severityFromWire(QStringView text) { return valueOf(kSeverities, text); }
-std::optional<NotificationCadence> cadenceFromWire(QStringView text) { return valueOf(kCadences, text); }
-std::optional<NotificationChannel> channelFromWire(QStringView text) { return valueOf(kChannels, text); }
+QString toWireString(AlertRuleId id)
+{
+    return nameOf(kRules, id);
+}
+QString toWireString(Severity severity)
+{
+    return nameOf(kSeverities, severity);
+}
+QString toWireString(NotificationCadence cadence)
+{
+    return nameOf(kCadences, cadence);
+}
+QString toWireString(NotificationChannel channel)
+{
+    return nameOf(kChannels, channel);
+}
+std::optional<AlertRuleId> alertRuleIdFromWire(QStringView text)
+{
+    return valueOf(kRules, text);
+}
+std::optional<Severity> severityFromWire(QStringView text)
+{
+    return valueOf(kSeverities, text);
+}
+std::optional<NotificationCadence> cadenceFromWire(QStringView text)
+{
+    return valueOf(kCadences, text);
+}
+std::optional<NotificationChannel> channelFromWire(QStringView text)
+{
+    return valueOf(kChannels, text);
+}
 
 AlertConfig AlertConfig::defaults()
 {

@@ -15,11 +15,33 @@
 namespace batchmon {
 
 /// The seed's four automated alert conditions; on the wire their seed names ("highErrorRate", …).
-enum class AlertRuleId { HighErrorRate, LongProcessingTime, LowThroughput, BatchFailure };
-enum class Severity { Low, Medium, High, Critical };
+enum class AlertRuleId
+{
+    HighErrorRate,
+    LongProcessingTime,
+    LowThroughput,
+    BatchFailure
+};
+enum class Severity
+{
+    Low,
+    Medium,
+    High,
+    Critical
+};
 /// How often a condition that stays true notifies again.
-enum class NotificationCadence { Immediate, Hourly, Daily };
-enum class NotificationChannel { Desktop, Log, Webhook };
+enum class NotificationCadence
+{
+    Immediate,
+    Hourly,
+    Daily
+};
+enum class NotificationChannel
+{
+    Desktop,
+    Log,
+    Webhook
+};
 
 QString toWireString(AlertRuleId id);
 QString toWireString(Severity severity);
@@ -80,8 +102,8 @@ struct AlertEvent
 
     auto tie() const
     {
-        return std::tie(id, rule, severity, observedValue, threshold, message, firstSeen, lastSeen, resolvedAt,
-                        acknowledgedBy, acknowledgedAt, jobId);
+        return std::tie(id, rule, severity, observedValue, threshold, message, firstSeen, lastSeen,
+                        resolvedAt, acknowledgedBy, acknowledgedAt, jobId);
     }
 };
 

@@ -18,8 +18,8 @@ struct AuditEntry
 {
     qint64 id = 0;
     QDateTime at;
-    QString actor;  ///< token name, or "anonymous" for a request without a valid token
-    QString action; ///< "batch_monitoring_access", "job_retry", "alerts_update", …
+    QString actor;                 ///< token name, or "anonymous" for a request without a valid token
+    QString action;                ///< "batch_monitoring_access", "job_retry", "alerts_update", …
     std::optional<QString> target; ///< job id or resource, when there is one
     QString outcome;               ///< "success", "failure" or "denied"
     QString clientAddress;

@@ -23,7 +23,7 @@ struct BatchConfig
     qint64 batchTimeoutHours = 24;
     qint64 batchMinSize = 10;
     qint64 batchMonitoringRetentionDays = 30;
-    double batchAlertThresholdErrorRate = 10;      ///< percent
+    double batchAlertThresholdErrorRate = 10;        ///< percent
     qint64 batchAlertThresholdProcessingTime = 3600; ///< seconds, as the environment variable
 
     auto tie() const

@@ -17,8 +17,8 @@ namespace batchmon {
 /// One error code's share of a job's failed requests (`errorSummary[]` in docs/api.md).
 struct ErrorSummaryEntry
 {
-    QString error;     ///< provider error code, e.g. "token_limit_exceeded"
-    qint64 count = 0;  ///< failed requests with this code
+    QString error;         ///< provider error code, e.g. "token_limit_exceeded"
+    qint64 count = 0;      ///< failed requests with this code
     double percentage = 0; ///< count ÷ requestCount × 100, one decimal
 
     auto tie() const { return std::tie(error, count, percentage); }
@@ -29,7 +29,7 @@ struct TimelineEntry
 {
     JobStatus status = JobStatus::Pending; ///< the state entered
     QDateTime at;                          ///< when, UTC
-    QString actor;                         ///< "pipeline", "provider" or the admin's user name
+    QString actor;                         ///< "pipeline", "provider" or the acting token's name
     std::optional<QString> note;           ///< why, when known ("retry of batch-job-17")
 
     auto tie() const { return std::tie(status, at, actor, note); }

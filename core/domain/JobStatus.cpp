@@ -82,8 +82,8 @@ Queue queueOf(JobStatus status)
 
 bool isFinished(JobStatus status)
 {
-    return status == JobStatus::Completed || status == JobStatus::Failed || status == JobStatus::Expired
-           || status == JobStatus::Cancelled;
+    return status == JobStatus::Completed || status == JobStatus::Failed || status == JobStatus::Expired ||
+           status == JobStatus::Cancelled;
 }
 
 QString toWireString(JobPriority priority)

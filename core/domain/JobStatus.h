@@ -13,7 +13,8 @@ namespace batchmon {
  * Where a batch job is in its life. `pending` and `paused` are batchmon's own (not yet submitted);
  * the rest is the provider's lifecycle as OpenAI's Batch API defines it (docs/api.md, "Statuses").
  */
-enum class JobStatus {
+enum class JobStatus
+{
     Pending,
     Paused,
     Validating,
@@ -27,7 +28,14 @@ enum class JobStatus {
 };
 
 /// The queue a status is counted in by `data.queues` (docs/api.md).
-enum class Queue { Pending, Processing, Completed, Failed, Cancelled };
+enum class Queue
+{
+    Pending,
+    Processing,
+    Completed,
+    Failed,
+    Cancelled
+};
 
 QString toWireString(JobStatus status);
 std::optional<JobStatus> jobStatusFromWire(QStringView text);
@@ -37,7 +45,13 @@ Queue queueOf(JobStatus status);
 bool isFinished(JobStatus status);
 
 /// Submission order: higher goes first. On the wire: "low", "normal", "high", "urgent".
-enum class JobPriority { Low, Normal, High, Urgent };
+enum class JobPriority
+{
+    Low,
+    Normal,
+    High,
+    Urgent
+};
 
 QString toWireString(JobPriority priority);
 std::optional<JobPriority> jobPriorityFromWire(QStringView text);

@@ -20,7 +20,8 @@ QString Money::toPlainString() const
     const qint64 whole = cents / 100;
     const qint64 frac = cents < 0 ? -(cents % 100) : cents % 100;
     const QString sign = (cents < 0 && whole == 0) ? QStringLiteral("-") : QString();
-    return sign + QString::number(whole) + QLatin1Char('.') + QStringLiteral("%1").arg(frac, 2, 10, QLatin1Char('0'));
+    return sign + QString::number(whole) + QLatin1Char('.') +
+           QStringLiteral("%1").arg(frac, 2, 10, QLatin1Char('0'));
 }
 
 } // namespace batchmon

@@ -13,8 +13,8 @@ namespace batchmon {
  *
  * One request to a small model costs a few hundredths of a cent, so cents would round most
  * per-request costs to zero; a double would drift when a month of them is summed. Integer
- * micro-dollars add exactly and, up to ±9 billion dollars, survive a trip through a JSON double exactly. On the wire an amount is a JSON number
- * of dollars with at most six decimals (docs/api.md, "Money").
+ * micro-dollars add exactly and, up to ±9 billion dollars, survive a trip through a JSON double exactly. On
+ * the wire an amount is a JSON number of dollars with at most six decimals (docs/api.md, "Money").
  */
 class Money
 {

@@ -9,7 +9,10 @@ namespace batchmon {
 
 namespace {
 
-QString tr(const char *text) { return QCoreApplication::translate("MonitoringQuery", text); }
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("MonitoringQuery", text);
+}
 
 QStringList statusNames()
 {
@@ -41,7 +44,8 @@ QUrlQuery MonitoringQuery::toUrlQuery() const
     if (status)
         q.addQueryItem(QStringLiteral("status"), toWireString(*status));
     if (jobType)
-        q.addQueryItem(QStringLiteral("jobType"), QString(*jobType).replace(QLatin1Char('+'), QStringLiteral("%2B")));
+        q.addQueryItem(QStringLiteral("jobType"),
+                       QString(*jobType).replace(QLatin1Char('+'), QStringLiteral("%2B")));
     if (includeDetails)
         q.addQueryItem(QStringLiteral("includeDetails"), QStringLiteral("true"));
     if (page != 1)
@@ -61,7 +65,8 @@ std::variant<MonitoringQuery, QueryError> MonitoringQuery::fromUrlQuery(const QU
     const auto items = query.queryItems(QUrl::FullyDecoded);
     for (const auto &[key, value] : items) {
         if (!known.contains(key))
-            return QueryError{key, tr("unknown parameter; allowed: %1").arg(known.join(QStringLiteral(", ")))};
+            return QueryError{key,
+                              tr("unknown parameter; allowed: %1").arg(known.join(QStringLiteral(", ")))};
         if (seen.contains(key))
             return QueryError{key, tr("given more than once")};
         seen << key;
@@ -73,8 +78,9 @@ std::variant<MonitoringQuery, QueryError> MonitoringQuery::fromUrlQuery(const QU
         } else if (key == QLatin1String("status")) {
             const auto status = jobStatusFromWire(value);
             if (!status)
-                return QueryError{key, tr("must be one of %1; got \"%2\"")
-                                           .arg(statusNames().join(QStringLiteral(", ")), value)};
+                return QueryError{
+                    key,
+                    tr("must be one of %1; got \"%2\"").arg(statusNames().join(QStringLiteral(", ")), value)};
             result.status = *status;
         } else if (key == QLatin1String("jobType")) {
             if (value.isEmpty() || value.size() > 64)
@@ -85,9 +91,10 @@ std::variant<MonitoringQuery, QueryError> MonitoringQuery::fromUrlQuery(const QU
                 return QueryError{key, tr("must be true or false; got \"%1\"").arg(value)};
             result.includeDetails = value == QLatin1String("true");
         } else if (key == QLatin1String("page")) {
-            const auto page = parsePositive(value, 1000000000);
+            const auto page = parsePositive(value, kMaxPage);
             if (!page)
-                return QueryError{key, tr("must be a whole number of at least 1; got \"%1\"").arg(value)};
+                return QueryError{key,
+                                  tr("must be a whole number from 1 to 999999999; got \"%1\"").arg(value)};
             result.page = *page;
         } else if (key == QLatin1String("limit")) {
             const auto limit = parsePositive(value, kMaxLimit);

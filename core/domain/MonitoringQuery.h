@@ -26,6 +26,7 @@ struct MonitoringQuery
 {
     static constexpr qint64 kMaxLimit = 100;
     static constexpr qint64 kDefaultLimit = 50;
+    static constexpr qint64 kMaxPage = 999999999; ///< nine digits: parsed without overflow anywhere
 
     TimeRange timeRange = TimeRange::LastDay;
     std::optional<JobStatus> status;

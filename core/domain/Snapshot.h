@@ -18,8 +18,8 @@ namespace batchmon {
 /// `summary.costSavings`: what batching saved against sending the same requests one by one.
 struct CostSavings
 {
-    Money currentPeriod;    ///< individualCost − batchCost over the range
-    Money projectedMonthly; ///< currentPeriod × 30 days ÷ range
+    Money currentPeriod;                     ///< individualCost − batchCost over the range
+    Money projectedMonthly;                  ///< currentPeriod × 30 days ÷ range
     std::optional<double> savingsPercentage; ///< currentPeriod ÷ individualCost × 100; null when 0
     std::optional<Money> batchCost;          ///< what every batch in the range cost
     std::optional<Money> individualCost;     ///< what the successful requests would cost synchronously
@@ -109,17 +109,17 @@ struct Performance
 /// `resources`: the provider's quota and rate limiting.
 struct Resources
 {
-    qint64 enqueuedTokens = 0;     ///< input tokens of jobs submitted and not finished
-    qint64 enqueuedTokenLimit = 0; ///< the provider's enqueued-token quota
+    qint64 enqueuedTokens = 0;              ///< input tokens of jobs submitted and not finished
+    qint64 enqueuedTokenLimit = 0;          ///< the provider's enqueued-token quota
     std::optional<double> quotaUtilization; ///< enqueuedTokens ÷ enqueuedTokenLimit × 100
-    qint64 rateLimitedRequests = 0; ///< requests in the range that failed with rate_limit_exceeded
-    qint64 inputTokens = 0;         ///< tokens used in the range
+    qint64 rateLimitedRequests = 0;         ///< requests in the range that failed with rate_limit_exceeded
+    qint64 inputTokens = 0;                 ///< tokens used in the range
     qint64 outputTokens = 0;
 
     auto tie() const
     {
-        return std::tie(enqueuedTokens, enqueuedTokenLimit, quotaUtilization, rateLimitedRequests, inputTokens,
-                        outputTokens);
+        return std::tie(enqueuedTokens, enqueuedTokenLimit, quotaUtilization, rateLimitedRequests,
+                        inputTokens, outputTokens);
     }
 };
 

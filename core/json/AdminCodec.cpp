@@ -15,7 +15,8 @@ namespace {
 
 const QStringList &outcomeNames()
 {
-    static const QStringList names{QStringLiteral("success"), QStringLiteral("failure"), QStringLiteral("denied")};
+    static const QStringList names{QStringLiteral("success"), QStringLiteral("failure"),
+                                   QStringLiteral("denied")};
     return names;
 }
 
@@ -34,9 +35,24 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertR
 {
     JsonObjectReader r(ctx, v, path);
     out.id = r.enumeration(u"id", alertRuleIdFromWire, alertRuleNames(), AlertRuleId::HighErrorRate);
-    out.threshold = out.id == AlertRuleId::HighErrorRate ? r.percentage(u"threshold") : r.number(u"threshold");
-    if (!ctx.failed() && out.threshold < 0)
-        ctx.fail(r.pathOf(u"threshold"), QStringLiteral("expected a threshold of at least 0, got %1").arg(out.threshold));
+    // Units decide the shape: a percentage, whole milliseconds, jobs per hour, a count of batches.
+    switch (out.id) {
+    case AlertRuleId::HighErrorRate:
+        out.threshold = r.percentage(u"threshold");
+        break;
+    case AlertRuleId::LongProcessingTime:
+        out.threshold = double(r.count(u"threshold"));
+        break;
+    case AlertRuleId::LowThroughput:
+        out.threshold = r.number(u"threshold");
+        if (!ctx.failed() && out.threshold < 0)
+            ctx.fail(r.pathOf(u"threshold"),
+                     QStringLiteral("expected a threshold of at least 0, got %1").arg(out.threshold));
+        break;
+    case AlertRuleId::BatchFailure:
+        out.threshold = double(r.integer(u"threshold", 1, 1000000));
+        break;
+    }
     out.severity = r.enumeration(u"severity", severityFromWire, severityNames(), Severity::Medium);
     out.notification =
         r.enumeration(u"notification", cadenceFromWire, cadenceNames(), NotificationCadence::Immediate);
@@ -81,15 +97,17 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertC
         out.rules[int(AlertRuleId::LongProcessingTime)].threshold = double(*processing);
     if (r.present(u"notificationChannels")) {
         const QString base = r.pathOf(u"notificationChannels");
-        out.notificationChannels = r.array(u"notificationChannels", [&](const QJsonValue &e, const QString &p) {
-            const auto channel = e.isString() ? channelFromWire(e.toString()) : std::nullopt;
-            if (!channel && !ctx.failed())
-                ctx.fail(p, QStringLiteral("expected one of %1, got %2")
-                                .arg(channelNames().join(QStringLiteral(", ")),
-                                     e.isString() ? QLatin1Char('"') + e.toString().left(64) + QLatin1Char('"')
-                                                  : describeType(e)));
-            return channel.value_or(NotificationChannel::Log);
-        });
+        out.notificationChannels =
+            r.array(u"notificationChannels", [&](const QJsonValue &e, const QString &p) {
+                const auto channel = e.isString() ? channelFromWire(e.toString()) : std::nullopt;
+                if (!channel && !ctx.failed())
+                    ctx.fail(p, QStringLiteral("expected one of %1, got %2")
+                                    .arg(channelNames().join(QStringLiteral(", ")),
+                                         e.isString()
+                                             ? QLatin1Char('"') + e.toString().left(64) + QLatin1Char('"')
+                                             : describeType(e)));
+                return channel.value_or(NotificationChannel::Log);
+            });
         for (int i = 0; i < out.notificationChannels.size() && !ctx.failed(); ++i) {
             if (out.notificationChannels.indexOf(out.notificationChannels[i]) != i)
                 ctx.fail(base + QStringLiteral("[%1]").arg(i), QStringLiteral("channel is given twice"));
@@ -103,13 +121,16 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertC
     out.webhookUrl = r.string(u"webhookUrl", Need::Optional);
     if (!ctx.failed() && out.webhookUrl) {
         const QUrl url(*out.webhookUrl, QUrl::StrictMode);
-        if (!url.isValid() || (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http"))
-            || url.host().isEmpty())
-            ctx.fail(r.pathOf(u"webhookUrl"), QStringLiteral("expected an http or https URL, got \"%1\"")
-                                                  .arg(out.webhookUrl->left(64)));
+        if (!url.isValid() ||
+            (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http")) ||
+            url.host().isEmpty())
+            ctx.fail(
+                r.pathOf(u"webhookUrl"),
+                QStringLiteral("expected an http or https URL, got \"%1\"").arg(out.webhookUrl->left(64)));
     }
     if (!ctx.failed() && out.notificationChannels.contains(NotificationChannel::Webhook) && !out.webhookUrl)
-        ctx.fail(r.pathOf(u"webhookUrl"), QStringLiteral("required when notificationChannels has \"webhook\""));
+        ctx.fail(r.pathOf(u"webhookUrl"),
+                 QStringLiteral("required when notificationChannels has \"webhook\""));
 }
 
 QJsonObject encode(const AlertConfig &v)
@@ -174,7 +195,8 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertE
 
 QJsonObject encode(const AlertEventPage &v)
 {
-    return {{QStringLiteral("events"), encodeList(v.events)}, {QStringLiteral("pagination"), encode(v.pagination)}};
+    return {{QStringLiteral("events"), encodeList(v.events)},
+            {QStringLiteral("pagination"), encode(v.pagination)}};
 }
 
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, BatchConfig &out)
@@ -226,12 +248,9 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AuditE
 
 QJsonObject encode(const AuditEntry &v)
 {
-    QJsonObject o{{QStringLiteral("id"), v.id},
-                  {QStringLiteral("at"), formatTime(v.at)},
-                  {QStringLiteral("actor"), v.actor},
-                  {QStringLiteral("action"), v.action},
-                  {QStringLiteral("outcome"), v.outcome},
-                  {QStringLiteral("clientAddress"), v.clientAddress}};
+    QJsonObject o{{QStringLiteral("id"), v.id},           {QStringLiteral("at"), formatTime(v.at)},
+                  {QStringLiteral("actor"), v.actor},     {QStringLiteral("action"), v.action},
+                  {QStringLiteral("outcome"), v.outcome}, {QStringLiteral("clientAddress"), v.clientAddress}};
     if (v.target)
         o.insert(QStringLiteral("target"), *v.target);
     if (v.detail)
@@ -248,7 +267,8 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AuditP
 
 QJsonObject encode(const AuditPage &v)
 {
-    return {{QStringLiteral("entries"), encodeList(v.entries)}, {QStringLiteral("pagination"), encode(v.pagination)}};
+    return {{QStringLiteral("entries"), encodeList(v.entries)},
+            {QStringLiteral("pagination"), encode(v.pagination)}};
 }
 
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, PriorityChange &out)
@@ -281,17 +301,17 @@ QJsonObject encode(const ApiErrorBody &v)
 Result<QJsonObject, DecodeError> parseObject(const QByteArray &body, qint64 maxBytes)
 {
     if (body.size() > maxBytes)
-        return DecodeError{QString(), QStringLiteral("the response is %1 bytes, more than the %2 bytes allowed")
+        return DecodeError{QString(), QStringLiteral("the body is %1 bytes, more than the %2 bytes allowed")
                                           .arg(body.size())
                                           .arg(maxBytes)};
     if (body.trimmed().isEmpty())
-        return DecodeError{QString(), QStringLiteral("the response is empty, expected a JSON object")};
+        return DecodeError{QString(), QStringLiteral("the body is empty, expected a JSON object")};
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError)
-        return DecodeError{QString(), QStringLiteral("not valid JSON: %1 at byte %2")
-                                          .arg(error.errorString())
-                                          .arg(error.offset)};
+        return DecodeError{
+            QString(),
+            QStringLiteral("not valid JSON: %1 at byte %2").arg(error.errorString()).arg(error.offset)};
     if (!doc.isObject())
         return DecodeError{QString(), QStringLiteral("expected a JSON object, got an array")};
     return doc.object();
@@ -303,7 +323,8 @@ Result<QJsonValue, DecodeError> unwrapSuccess(const QJsonObject &envelope)
     JsonObjectReader r(ctx, envelope, QString());
     const bool success = r.boolean(u"success");
     if (!ctx.failed() && !success)
-        ctx.fail(QStringLiteral("success"), QStringLiteral("expected true in a successful response, got false"));
+        ctx.fail(QStringLiteral("success"),
+                 QStringLiteral("expected true in a successful response, got false"));
     const QJsonValue data = r.value(u"data");
     if (ctx.failed())
         return ctx.error();
@@ -334,7 +355,8 @@ QByteArray encodeSuccess(const QJsonValue &data)
 
 QByteArray encodeError(const ApiErrorBody &error)
 {
-    return QJsonDocument(QJsonObject{{QStringLiteral("success"), false}, {QStringLiteral("error"), encode(error)}})
+    return QJsonDocument(
+               QJsonObject{{QStringLiteral("success"), false}, {QStringLiteral("error"), encode(error)}})
         .toJson(QJsonDocument::Compact);
 }
 

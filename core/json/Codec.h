@@ -32,7 +32,7 @@ struct ApiErrorBody
 {
     QString code;
     QString message;
-    std::optional<QString> parameter; ///< for invalid_parameter: the query parameter or body field
+    std::optional<QString> parameter; ///< invalid_parameter: the query parameter; invalid_body: the JSON path
 
     auto tie() const { return std::tie(code, message, parameter); }
 };

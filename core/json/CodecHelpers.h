@@ -8,8 +8,7 @@
 
 namespace batchmon::json {
 
-template<typename T>
-QJsonArray encodeList(const QList<T> &list)
+template<typename T> QJsonArray encodeList(const QList<T> &list)
 {
     QJsonArray a;
     for (const T &item : list)
@@ -17,8 +16,7 @@ QJsonArray encodeList(const QList<T> &list)
     return a;
 }
 
-template<typename T>
-QJsonValue orNull(const std::optional<T> &v)
+template<typename T> QJsonValue orNull(const std::optional<T> &v)
 {
     return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null);
 }
@@ -34,8 +32,7 @@ inline QJsonValue moneyOrNull(const std::optional<Money> &m)
 }
 
 /// Reads an array of T at `key` with T's decode().
-template<typename T>
-QList<T> readList(JsonObjectReader &r, QStringView key)
+template<typename T> QList<T> readList(JsonObjectReader &r, QStringView key)
 {
     return r.array(key, [&](const QJsonValue &e, const QString &p) {
         T item{};
@@ -45,8 +42,7 @@ QList<T> readList(JsonObjectReader &r, QStringView key)
 }
 
 /// Reads an object at `key` as T, when present; nullopt when absent or null.
-template<typename T>
-std::optional<T> readOptionalObject(JsonObjectReader &r, QStringView key)
+template<typename T> std::optional<T> readOptionalObject(JsonObjectReader &r, QStringView key)
 {
     if (!r.present(key))
         return std::nullopt;
@@ -55,8 +51,7 @@ std::optional<T> readOptionalObject(JsonObjectReader &r, QStringView key)
     return item;
 }
 
-template<typename T>
-T readObject(JsonObjectReader &r, QStringView key)
+template<typename T> T readObject(JsonObjectReader &r, QStringView key)
 {
     T item{};
     decode(r.context(), r.value(key), r.pathOf(key), item);

@@ -11,8 +11,7 @@ namespace batchmon::json {
 
 namespace {
 
-template<typename E>
-QStringList namesOf(std::initializer_list<E> values)
+template<typename E> QStringList namesOf(std::initializer_list<E> values)
 {
     QStringList names;
     for (E v : values)
@@ -133,7 +132,8 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, Job &o
 
     out.model = r.string(u"model", Need::Optional);
     if (r.present(u"priority"))
-        out.priority = r.enumeration(u"priority", jobPriorityFromWire, jobPriorityNames(), JobPriority::Normal);
+        out.priority =
+            r.enumeration(u"priority", jobPriorityFromWire, jobPriorityNames(), JobPriority::Normal);
     out.retryOf = r.string(u"retryOf", Need::Optional);
     out.attempt = r.count(u"attempt", Need::Optional).value_or(1);
     if (!ctx.failed() && out.attempt < 1)

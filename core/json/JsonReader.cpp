@@ -123,9 +123,8 @@ auto readField(JsonObjectReader &r, QStringView key, Need need, const QString &e
 
 std::optional<qint64> JsonObjectReader::count(QStringView key, Need need)
 {
-    return readField(*this, key, need, QStringLiteral("a non-negative integer"), [&](const QJsonValue &v) {
-        return readCount(m_ctx, v, pathOf(key));
-    });
+    return readField(*this, key, need, QStringLiteral("a non-negative integer"),
+                     [&](const QJsonValue &v) { return readCount(m_ctx, v, pathOf(key)); });
 }
 
 qint64 JsonObjectReader::count(QStringView key)
@@ -168,7 +167,8 @@ std::optional<double> JsonObjectReader::percentage(QStringView key, Need need)
 {
     auto v = number(key, need);
     if (v && (*v < 0 || *v > 100)) {
-        m_ctx.fail(pathOf(key), QStringLiteral("expected a percentage from 0 to 100, got %1").arg(describeNumber(*v)));
+        m_ctx.fail(pathOf(key),
+                   QStringLiteral("expected a percentage from 0 to 100, got %1").arg(describeNumber(*v)));
         return std::nullopt;
     }
     return v;
@@ -224,8 +224,8 @@ std::optional<QDateTime> JsonObjectReader::time(QStringView key, Need need)
         }
         // Qt's ISO parser reads a time without a zone as local time, which would shift every
         // timestamp by the reader's UTC offset; the contract requires "Z" or ±HH:MM.
-        static const QRegularExpression shape(QStringLiteral(
-            "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$"));
+        static const QRegularExpression shape(
+            QStringLiteral("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$"));
         const QString text = v.toString();
         QDateTime t;
         if (shape.match(text).hasMatch())
@@ -254,8 +254,9 @@ std::optional<Money> JsonObjectReader::money(QStringView key, Need need)
         }
         const auto m = Money::fromDollars(v.toDouble());
         if (!m) {
-            m_ctx.fail(pathOf(key), QStringLiteral("expected an amount of at most %1 dollars, got %2")
-                                        .arg(describeNumber(Money::kMaxDollars), describeNumber(v.toDouble())));
+            m_ctx.fail(pathOf(key),
+                       QStringLiteral("expected an amount of at most %1 dollars, got %2")
+                           .arg(describeNumber(Money::kMaxDollars), describeNumber(v.toDouble())));
             return Money();
         }
         return *m;

@@ -32,7 +32,12 @@ private:
 
 /// How a field may appear: `Required` must be present and non-null; `Nullable` must be present and
 /// may be null; `Optional` may be absent (absent and null both read as "not given").
-enum class Need { Required, Nullable, Optional };
+enum class Need
+{
+    Required,
+    Nullable,
+    Optional
+};
 
 /// "null", "a boolean", "a number", "a string", "an array", "an object": for error messages.
 QString describeType(const QJsonValue &value);

@@ -2,6 +2,7 @@
 // The monitoring snapshot: summary, queues, performance, resources, historical, pagination.
 #include "CodecHelpers.h"
 #include "EnumNames.h"
+#include "domain/MonitoringQuery.h"
 
 namespace batchmon::json {
 
@@ -207,13 +208,14 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, Histor
 
 QJsonObject encode(const Historical &v)
 {
-    return {{QStringLiteral("bucketSeconds"), v.bucketSeconds}, {QStringLiteral("buckets"), encodeList(v.buckets)}};
+    return {{QStringLiteral("bucketSeconds"), v.bucketSeconds},
+            {QStringLiteral("buckets"), encodeList(v.buckets)}};
 }
 
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, Pagination &out)
 {
     JsonObjectReader r(ctx, v, path);
-    out.page = r.integer(u"page", 1, 1000000000);
+    out.page = r.integer(u"page", 1, MonitoringQuery::kMaxPage);
     out.limit = r.integer(u"limit", 1, 100);
     out.total = r.count(u"total");
     out.totalPages = r.count(u"totalPages");

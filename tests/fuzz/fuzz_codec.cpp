@@ -10,8 +10,7 @@ using namespace batchmon;
 
 namespace {
 
-template<typename T>
-void check(const QByteArray &body)
+template<typename T> void check(const QByteArray &body)
 {
     const auto first = json::decodeResponse<T>(body);
     if (!first) {

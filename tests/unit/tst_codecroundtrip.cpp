@@ -3,6 +3,7 @@
 // part present and with every optional part absent.
 #include "json/Codec.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -58,16 +59,23 @@ MonitoringSnapshot fullSnapshot()
     MonitoringSnapshot s;
     s.timeRange = TimeRange::LastWeek;
     s.generatedAt = kT0;
-    s.summary = {156, 142, 8, 6, 15600, 14200,
+    s.summary = {156,
+                 142,
+                 8,
+                 6,
+                 15600,
+                 14200,
                  CostSavings{Money::fromMicros(234560000), Money::fromMicros(7038450000), 48.2,
                              Money::fromMicros(251000000), Money::fromMicros(485560000)},
-                 1800000, 95.2,
+                 1800000,
+                 95.2,
                  PeriodTotals{140, 14000, 13000, 93.1, Money::fromMicros(-1500000), 1700000}};
     s.queues = {12, 3, 142, 8, 4};
     s.performance = {{650, 6.5, 100}, {87.3, 92.1, 4.8}};
     s.resources = Resources{1200000, 2000000, 60.0, 14, 5000000, 800000};
-    HistoricalBucket b{kT0, kT0.addSecs(3600), 6, 600, 570, 30, Money::fromMicros(5000000),
-                       Money::fromMicros(4700000), 1650000};
+    HistoricalBucket b{
+        kT0,    kT0.addSecs(3600), 6, 600, 570, 30, Money::fromMicros(5000000), Money::fromMicros(4700000),
+        1650000};
     HistoricalBucket empty{kT0.addSecs(3600), kT0.addSecs(7200), 0, 0, 0, 0, Money(), Money(), std::nullopt};
     s.historical = Historical{3600, {b, empty}};
     s.jobs = {fullJob(), bareJob()};
@@ -99,28 +107,61 @@ AlertConfig fullAlerts()
 
 AlertEventPage events()
 {
-    AlertEvent open{1, AlertRuleId::HighErrorRate, Severity::High, 14.2, 10, QStringLiteral("Error rate 14.2 % > 10 %"),
-                    kT0, kT0.addSecs(600), std::nullopt, std::nullopt, std::nullopt, std::nullopt};
-    AlertEvent acked{2, AlertRuleId::BatchFailure, Severity::Critical, 1, 1, QStringLiteral("batch-job-7 failed"),
-                     kT0, kT0, kT0.addSecs(60), QStringLiteral("alice"), kT0.addSecs(30), QStringLiteral("batch-job-7")};
+    AlertEvent open{1,
+                    AlertRuleId::HighErrorRate,
+                    Severity::High,
+                    14.2,
+                    10,
+                    QStringLiteral("Error rate 14.2 % > 10 %"),
+                    kT0,
+                    kT0.addSecs(600),
+                    std::nullopt,
+                    std::nullopt,
+                    std::nullopt,
+                    std::nullopt};
+    AlertEvent acked{2,
+                     AlertRuleId::BatchFailure,
+                     Severity::Critical,
+                     1,
+                     1,
+                     QStringLiteral("batch-job-7 failed"),
+                     kT0,
+                     kT0,
+                     kT0.addSecs(60),
+                     QStringLiteral("alice"),
+                     kT0.addSecs(30),
+                     QStringLiteral("batch-job-7")};
     return {{open, acked}, Pagination{1, 50, 2, 1}};
 }
 
 AuditPage audit()
 {
-    AuditEntry a{9, kT0, QStringLiteral("alice"), QStringLiteral("job_retry"), QStringLiteral("batch-job-7"),
-                 QStringLiteral("success"), QStringLiteral("127.0.0.1"), QStringLiteral("new job batch-job-9")};
-    AuditEntry b{10, kT0, QStringLiteral("anonymous"), QStringLiteral("batch_monitoring_access"), std::nullopt,
-                 QStringLiteral("denied"), QStringLiteral("::1"), std::nullopt};
+    AuditEntry a{9,
+                 kT0,
+                 QStringLiteral("alice"),
+                 QStringLiteral("job_retry"),
+                 QStringLiteral("batch-job-7"),
+                 QStringLiteral("success"),
+                 QStringLiteral("127.0.0.1"),
+                 QStringLiteral("new job batch-job-9")};
+    AuditEntry b{10,
+                 kT0,
+                 QStringLiteral("anonymous"),
+                 QStringLiteral("batch_monitoring_access"),
+                 std::nullopt,
+                 QStringLiteral("denied"),
+                 QStringLiteral("::1"),
+                 std::nullopt};
     return {{a, b}, Pagination{1, 50, 2, 1}};
 }
 
-template<typename T>
-void roundTrip(const T &value)
+template<typename T> void roundTrip(const T &value)
 {
     const QByteArray body = json::encodeSuccess(json::encode(value));
     const auto back = json::decodeResponse<T>(body);
-    QVERIFY2(back.ok(), back.ok() ? "" : qPrintable(back.error().toString() + QStringLiteral("\n") + QString::fromUtf8(body)));
+    QVERIFY2(back.ok(), back.ok() ? ""
+                                  : qPrintable(back.error().toString() + QStringLiteral("\n") +
+                                               QString::fromUtf8(body)));
     if (!(back.value() == value))
         QFAIL(qPrintable(QStringLiteral("value changed in the round trip:\n") + QString::fromUtf8(body) +
                          QStringLiteral("\nbecame\n") +
@@ -157,8 +198,8 @@ private slots:
 
     void errorBody()
     {
-        const json::ApiErrorBody body{QStringLiteral("invalid_parameter"), QStringLiteral("limit: must be 1 to 100"),
-                                      QStringLiteral("limit")};
+        const json::ApiErrorBody body{QStringLiteral("invalid_parameter"),
+                                      QStringLiteral("limit: must be 1 to 100"), QStringLiteral("limit")};
         const auto back = json::decodeErrorResponse(json::encodeError(body));
         QVERIFY(back.ok());
         QVERIFY(back.value() == body);
@@ -215,6 +256,52 @@ private slots:
         const auto back = json::decodeValue<Job>(o);
         QVERIFY(back.ok());
         QVERIFY(back.value() == fullJob());
+    }
+
+    void ruleThresholdShapes_data()
+    {
+        QTest::addColumn<int>("rule");
+        QTest::addColumn<double>("threshold");
+        QTest::addColumn<QString>("error"); // empty: accepted
+        QTest::newRow("error rate 12.5") << 0 << 12.5 << QString();
+        QTest::newRow("error rate 101")
+            << 0 << 101.0 << "rules[0].threshold: expected a percentage from 0 to 100, got 101";
+        // A fractional millisecond threshold used to be accepted here and then made every later
+        // GET /alerts unreadable, because processingTimeThreshold is read as a whole number.
+        QTest::newRow("processing 1500.5 ms")
+            << 1 << 1500.5 << "rules[1].threshold: expected a non-negative integer, got 1500.5";
+        QTest::newRow("processing 0 ms") << 1 << 0.0 << QString();
+        QTest::newRow("throughput 0.25") << 2 << 0.25 << QString();
+        QTest::newRow("throughput -1")
+            << 2 << -1.0 << "rules[2].threshold: expected a threshold of at least 0, got -1";
+        QTest::newRow("failures 0") << 3 << 0.0
+                                    << "rules[3].threshold: expected an integer from 1 to 1000000, got 0";
+        QTest::newRow("failures 2.5")
+            << 3 << 2.5 << "rules[3].threshold: expected an integer from 1 to 1000000, got 2.5";
+    }
+
+    void ruleThresholdShapes()
+    {
+        QFETCH(int, rule);
+        QFETCH(double, threshold);
+        QFETCH(QString, error);
+        QJsonObject o = json::encode(AlertConfig::defaults());
+        o.remove(QStringLiteral("errorRateThreshold"));
+        o.remove(QStringLiteral("processingTimeThreshold"));
+        QJsonArray rules = o.value(QStringLiteral("rules")).toArray();
+        QJsonObject r = rules.at(rule).toObject();
+        r.insert(QStringLiteral("threshold"), threshold);
+        rules.replace(rule, r);
+        o.insert(QStringLiteral("rules"), rules);
+        const auto back = json::decodeValue<AlertConfig>(o);
+        if (error.isEmpty()) {
+            QVERIFY2(back.ok(), qPrintable(back.ok() ? QString() : back.error().toString()));
+            QCOMPARE(back.value().rules.at(rule).threshold, threshold);
+            roundTrip(back.value()); // and it stays readable
+        } else {
+            QVERIFY(!back.ok());
+            QCOMPARE(back.error().toString(), error);
+        }
     }
 
     void seedAlertBodyIsAccepted()
