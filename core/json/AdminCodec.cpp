@@ -29,6 +29,29 @@ std::optional<QString> outcomeFromWire(QStringView text)
     return std::nullopt;
 }
 
+// Qt's parser lets raw control characters through inside strings. RFC 8259 requires them escaped,
+// and a raw newline in a job type would later split a CSV row or a log line.
+qsizetype firstRawControlCharacterInString(const QByteArray &body)
+{
+    bool inString = false;
+    bool escaped = false;
+    for (qsizetype i = 0; i < body.size(); ++i) {
+        const auto c = static_cast<unsigned char>(body.at(i));
+        if (!inString) {
+            inString = c == '"';
+        } else if (escaped) {
+            escaped = false;
+        } else if (c == '\\') {
+            escaped = true;
+        } else if (c == '"') {
+            inString = false;
+        } else if (c < 0x20) {
+            return i;
+        }
+    }
+    return -1;
+}
+
 } // namespace
 
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertRule &out)
@@ -314,6 +337,10 @@ Result<QJsonObject, DecodeError> parseObject(const QByteArray &body, qint64 maxB
             QStringLiteral("not valid JSON: %1 at byte %2").arg(error.errorString()).arg(error.offset)};
     if (!doc.isObject())
         return DecodeError{QString(), QStringLiteral("expected a JSON object, got an array")};
+    if (const qsizetype at = firstRawControlCharacterInString(body); at >= 0)
+        return DecodeError{
+            QString(),
+            QStringLiteral("not valid JSON: unescaped control character in a string at byte %1").arg(at)};
     return doc.object();
 }
 

@@ -128,7 +128,7 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, Job &o
     out.startedAt = r.time(u"startedAt", Need::Nullable);
     out.completedAt = r.time(u"completedAt", Need::Nullable);
     out.processingTimeMs = r.count(u"processingTimeMs", Need::Nullable);
-    out.costEstimate = r.money(u"costEstimate");
+    out.costEstimate = r.cost(u"costEstimate");
 
     out.model = r.string(u"model", Need::Optional);
     if (r.present(u"priority"))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "JsonReader.h"
 
+#include <QLocale>
 #include <QRegularExpression>
 
 #include <cmath>
@@ -12,9 +13,13 @@ namespace {
 // Integers beyond 2^53 cannot be held exactly by the JSON number a peer's parser makes of them.
 constexpr double kMaxExactInteger = 9007199254740992.0;
 
+// The shortest text that reads back as the same double: 100.1, not 100.09999999999999.
+// Whole numbers in full (9000000000, not 9e+09).
 QString describeNumber(double d)
 {
-    return QString::number(d, 'g', 17);
+    if (d == std::floor(d) && std::fabs(d) < 1e18)
+        return QString::number(qint64(d));
+    return QString::number(d, 'g', QLocale::FloatingPointShortest);
 }
 
 } // namespace
@@ -236,7 +241,16 @@ std::optional<QDateTime> JsonObjectReader::time(QStringView key, Need need)
                                         .arg(text.left(64)));
             return QDateTime();
         }
-        return t.toUTC();
+        // An offset or rounded-up fraction can carry 9999-12-31 into year 10000 (or 0001 into year 0),
+        // which ISO-8601's four-digit years cannot write back.
+        const QDateTime utc = t.toUTC();
+        if (utc.date().year() < 1 || utc.date().year() > 9999) {
+            m_ctx.fail(
+                pathOf(key),
+                QStringLiteral("expected a time from year 1 to 9999 in UTC, got \"%1\"").arg(text.left(64)));
+            return QDateTime();
+        }
+        return utc;
     });
 }
 
@@ -255,7 +269,7 @@ std::optional<Money> JsonObjectReader::money(QStringView key, Need need)
         const auto m = Money::fromDollars(v.toDouble());
         if (!m) {
             m_ctx.fail(pathOf(key),
-                       QStringLiteral("expected an amount of at most %1 dollars, got %2")
+                       QStringLiteral("expected an amount from -%1 to %1 dollars, got %2")
                            .arg(describeNumber(Money::kMaxDollars), describeNumber(v.toDouble())));
             return Money();
         }
@@ -268,6 +282,22 @@ Money JsonObjectReader::money(QStringView key)
     return money(key, Need::Required).value_or(Money());
 }
 
+std::optional<Money> JsonObjectReader::cost(QStringView key, Need need)
+{
+    const auto m = money(key, need);
+    if (m && *m < Money()) {
+        m_ctx.fail(pathOf(key),
+                   QStringLiteral("expected a cost of at least 0, got %1").arg(describeNumber(m->dollars())));
+        return std::nullopt;
+    }
+    return m;
+}
+
+Money JsonObjectReader::cost(QStringView key)
+{
+    return cost(key, Need::Required).value_or(Money());
+}
+
 qint64 readCount(DecodeContext &ctx, const QJsonValue &value, const QString &path)
 {
     if (ctx.failed())
@@ -277,11 +307,15 @@ qint64 readCount(DecodeContext &ctx, const QJsonValue &value, const QString &pat
         return 0;
     }
     const double d = value.toDouble();
-    if (d != std::floor(d) || d < 0 || d > kMaxExactInteger) {
-        ctx.fail(path, QStringLiteral("expected a non-negative integer, got %1").arg(describeNumber(d)));
+    // 2^53 + 1 reads as the double 2^53; the parser's exact integer tells them apart.
+    const qint64 exact = value.toInteger(-1);
+    if (d != std::floor(d) || d < 0 || d > kMaxExactInteger || exact < 0 ||
+        exact > qint64(kMaxExactInteger)) {
+        const QString shown = exact >= 0 && d == std::floor(d) ? QString::number(exact) : describeNumber(d);
+        ctx.fail(path, QStringLiteral("expected a non-negative integer, got %1").arg(shown));
         return 0;
     }
-    return qint64(d);
+    return exact;
 }
 
 QString readName(DecodeContext &ctx, const QJsonValue &value, const QString &path)

@@ -74,8 +74,12 @@ public:
     /// An ISO-8601 time with a zone ("2024-01-01T10:00:00Z"), returned in UTC.
     QDateTime time(QStringView key);
     std::optional<QDateTime> time(QStringView key, Need need);
+    /// An amount of dollars, may be negative (savings).
     Money money(QStringView key);
     std::optional<Money> money(QStringView key, Need need);
+    /// An amount of dollars that is at least 0 (what something cost).
+    Money cost(QStringView key);
+    std::optional<Money> cost(QStringView key, Need need);
 
     /// A string that must be one of a fixed set; `fromWire` maps it, `allowed` names the set.
     template<typename E, typename F>

@@ -14,8 +14,8 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, CostSa
     // Not a 0–100 percentage: savings are negative when retries and expired work cost more than
     // batching saved (docs/api.md, "Cost").
     out.savingsPercentage = r.number(u"savingsPercentage", Need::Nullable);
-    out.batchCost = r.money(u"batchCost", Need::Optional);
-    out.individualCost = r.money(u"individualCost", Need::Optional);
+    out.batchCost = r.cost(u"batchCost", Need::Optional);
+    out.individualCost = r.cost(u"individualCost", Need::Optional);
 }
 
 QJsonObject encode(const CostSavings &v)
@@ -181,7 +181,7 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, Histor
     out.requests = r.count(u"requests");
     out.completedRequests = r.count(u"completedRequests");
     out.failedRequests = r.count(u"failedRequests");
-    out.batchCost = r.money(u"batchCost");
+    out.batchCost = r.cost(u"batchCost");
     out.savings = r.money(u"savings");
     out.averageProcessingTime = r.count(u"averageProcessingTime", Need::Nullable);
 }
