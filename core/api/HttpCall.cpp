@@ -21,6 +21,8 @@ HttpCall::HttpCall(QNetworkAccessManager &nam, const QNetworkRequest &request, c
             m_reply->abort();
     });
     m_retry.setSingleShot(true);
+    // A coarse timer may fire 5 % early, and a server's Retry-After is a "not before".
+    m_retry.setTimerType(Qt::PreciseTimer);
     connect(&m_retry, &QTimer::timeout, this, &HttpCall::send);
 }
 

@@ -7,6 +7,7 @@
 // no-keychain case cannot run in this process. It runs in a child process of this same binary
 // (started with kChildFlag) whose environment points the session bus at a socket that does not
 // exist, and HOME and the XDG directories at a throw-away directory the parent searches afterwards.
+#include "Await.h"
 #include "credentials/KeychainCredentialStore.h"
 
 #include <QCoreApplication>
@@ -37,15 +38,11 @@ constexpr char kNoBus[] =
 constexpr char kNoAnswer[] =
     "the store did not answer in time (is the keychain locked, waiting for a prompt?)";
 
-// A QFuture's result once it is there. QTest::qWaitFor is what QTRY_VERIFY spins on: it keeps the
-// event loop running, which is also the GLib main loop that delivers libsecret's answers.
+// The event loop that awaitFuture() keeps running is also the GLib main loop that delivers libsecret's
+// answers.
 std::optional<CredentialResult> await(const QFuture<CredentialResult> &future)
 {
-    if (!QTest::qWaitFor([&future] { return future.isFinished(); }, kAnswerTimeoutMs))
-        return std::nullopt;
-    if (future.isCanceled() || future.resultCount() == 0)
-        return std::nullopt;
-    return future.result();
+    return awaitFuture(future, kAnswerTimeoutMs);
 }
 
 QString uniqueSuffix()

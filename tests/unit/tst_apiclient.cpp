@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ApiClient against a scripted fake network: every endpoint's request and decoded answer, and every
 // class of failure with its retry behaviour.
+#include "Await.h"
 #include "FakeNetworkAccessManager.h"
 #include "api/ApiClient.h"
 
@@ -44,13 +45,6 @@ template<typename T> QByteArray ok(const T &value)
 QByteArray errorBody(const char *code, const char *message)
 {
     return json::encodeError({QString::fromLatin1(code), QString::fromLatin1(message), std::nullopt});
-}
-
-template<typename T> ApiResult<T> await(QFuture<ApiResult<T>> future)
-{
-    if (!QTest::qWaitFor([&] { return future.isFinished(); }, 10000))
-        qFatal("the call did not finish in 10 s");
-    return future.result();
 }
 
 } // namespace
@@ -103,7 +97,7 @@ private slots:
         q.includeDetails = true;
         q.page = 2;
         q.limit = 25;
-        const auto r = await(m_client->fetchMonitoring(q));
+        const auto r = awaitResult(m_client->fetchMonitoring(q));
         QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().userMessage()));
         QCOMPARE(r.value().summary.totalJobs, 156);
         QCOMPARE(m_nam->requests.size(), 1);
@@ -127,7 +121,7 @@ private slots:
     void defaultQueryIsEmpty()
     {
         m_nam->script = {FakeResponse::json(200, seedBody())};
-        QVERIFY(await(m_client->fetchMonitoring({})).ok());
+        QVERIFY(awaitResult(m_client->fetchMonitoring({})).ok());
         QVERIFY(!m_nam->requests.first().url.hasQuery());
     }
 
@@ -139,7 +133,7 @@ private slots:
         q.status = JobStatus::InProgress;
         q.limit = 100;
         m_nam->script = {FakeResponse::json(200, seedBody())};
-        QVERIFY(await(m_client->fetchMonitoring(q)).ok());
+        QVERIFY(awaitResult(m_client->fetchMonitoring(q)).ok());
         const auto parsed = MonitoringQuery::fromUrlQuery(QUrlQuery(m_nam->requests.first().url));
         QVERIFY(std::holds_alternative<MonitoringQuery>(parsed));
         QVERIFY(std::get<MonitoringQuery>(parsed) == q);
@@ -180,7 +174,7 @@ private slots:
                                     : action == QLatin1String("resume")
                                         ? m_client->resumeJob(id)
                                         : m_client->setJobPriority(id, JobPriority::Urgent);
-        const auto r = await(f);
+        const auto r = awaitResult(f);
         QVERIFY(r.ok());
         QCOMPARE(r.value().status, JobStatus::Paused);
         const FakeRequest &sent = m_nam->requests.first();
@@ -212,24 +206,24 @@ private slots:
                          FakeResponse::json(200, ok(AlertEventPage{{event}, {1, 10, 1, 1}})),
                          FakeResponse::json(200, ok(event))};
 
-        const auto got = await(m_client->fetchAlertConfig());
+        const auto got = awaitResult(m_client->fetchAlertConfig());
         QVERIFY(got.ok());
         QCOMPARE(got.value().rule(AlertRuleId::HighErrorRate)->threshold, 7.0);
 
-        QVERIFY(await(m_client->updateAlertConfig(config)).ok());
+        QVERIFY(awaitResult(m_client->updateAlertConfig(config)).ok());
         const auto sentConfig =
             json::decodeValue<AlertConfig>(QJsonDocument::fromJson(m_nam->requests[1].body).object());
         QVERIFY(sentConfig.ok());
         QVERIFY(sentConfig.value() == config);
 
-        const auto events = await(m_client->fetchAlertEvents({false, 1, 10}));
+        const auto events = awaitResult(m_client->fetchAlertEvents({false, 1, 10}));
         QVERIFY(events.ok());
         QCOMPARE(events.value().events.size(), 1);
         const QUrlQuery eq(m_nam->requests[2].url);
         QCOMPARE(eq.queryItemValue(QStringLiteral("state")), QStringLiteral("all"));
         QCOMPARE(eq.queryItemValue(QStringLiteral("limit")), QStringLiteral("10"));
 
-        const auto acked = await(m_client->acknowledgeAlertEvent(3));
+        const auto acked = awaitResult(m_client->acknowledgeAlertEvent(3));
         QVERIFY(acked.ok());
         QCOMPARE(acked.value().acknowledgedBy, std::optional<QString>(QStringLiteral("alice")));
 
@@ -255,11 +249,11 @@ private slots:
                          FakeResponse::json(200, ok(SchedulerState{true, true})),
                          FakeResponse::json(200, ok(SchedulerState{false, true})),
                          FakeResponse::json(200, ok(audit))};
-        QCOMPARE(await(m_client->fetchConfig()).value().batchMaxRequests, 500);
-        QVERIFY(await(m_client->updateConfig(config)).ok());
-        QCOMPARE(await(m_client->pauseScheduler()).value().paused, true);
-        QCOMPARE(await(m_client->resumeScheduler()).value().paused, false);
-        QCOMPARE(await(m_client->fetchAuditLog(1, 50)).value().entries.first().action,
+        QCOMPARE(awaitResult(m_client->fetchConfig()).value().batchMaxRequests, 500);
+        QVERIFY(awaitResult(m_client->updateConfig(config)).ok());
+        QCOMPARE(awaitResult(m_client->pauseScheduler()).value().paused, true);
+        QCOMPARE(awaitResult(m_client->resumeScheduler()).value().paused, false);
+        QCOMPARE(awaitResult(m_client->fetchAuditLog(1, 50)).value().entries.first().action,
                  QStringLiteral("job_cancel"));
 
         const QString base = QStringLiteral("/base/api/admin/batch-monitoring");
@@ -313,7 +307,7 @@ private slots:
         m_nam->fallback = [](const FakeRequest &) {
             return FakeResponse::json(200, seedBody());
         };
-        const auto r = await(m_client->fetchMonitoring({}));
+        const auto r = awaitResult(m_client->fetchMonitoring({}));
         QVERIFY(!r.ok());
         QCOMPARE(int(r.error().kind), kind);
         QCOMPARE(r.error().httpStatus, status);
@@ -352,7 +346,7 @@ private slots:
         m_nam->fallback = [error](const FakeRequest &) {
             return FakeResponse::networkError(QNetworkReply::NetworkError(error));
         };
-        const auto r = await(m_client->fetchMonitoring({}));
+        const auto r = awaitResult(m_client->fetchMonitoring({}));
         QVERIFY(!r.ok());
         QCOMPARE(int(r.error().kind), kind);
         QCOMPARE(r.error().attempts, retried ? 3 : 1);
@@ -367,7 +361,7 @@ private slots:
         };
         QElapsedTimer clock;
         clock.start();
-        const auto r = await(m_client->fetchMonitoring({}));
+        const auto r = awaitResult(m_client->fetchMonitoring({}));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().kind, ApiError::Kind::Timeout);
         QCOMPARE(r.error().attempts, 3);
@@ -390,7 +384,7 @@ private slots:
         m_nam->script = {FakeResponse::json(status, QByteArray()), FakeResponse::json(status, QByteArray()),
                          FakeResponse::json(200, seedBody())};
         QSignalSpy retries(m_client, &ApiClient::retryScheduled);
-        const auto r = await(m_client->fetchMonitoring({}));
+        const auto r = awaitResult(m_client->fetchMonitoring({}));
         QVERIFY(r.ok());
         QCOMPARE(m_nam->requests.size(), 3);
         QCOMPARE(retries.size(), 2);
@@ -405,7 +399,7 @@ private slots:
         m_nam->fallback = [](const FakeRequest &) {
             return FakeResponse::json(503, errorBody("unavailable", "db down"));
         };
-        const auto r = await(m_client->fetchMonitoring({}));
+        const auto r = awaitResult(m_client->fetchMonitoring({}));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().kind, ApiError::Kind::ServerError);
         QCOMPARE(r.error().httpStatus, 503);
@@ -419,14 +413,14 @@ private slots:
         m_nam->fallback = [](const FakeRequest &) {
             return FakeResponse::json(503, QByteArray());
         };
-        const auto r = await(m_client->retryJob(QStringLiteral("batch-job-1")));
+        const auto r = awaitResult(m_client->retryJob(QStringLiteral("batch-job-1")));
         QVERIFY(!r.ok());
         QCOMPARE(m_nam->requests.size(), 1);
         m_nam->requests.clear();
         m_nam->fallback = [](const FakeRequest &) {
             return FakeResponse::networkError(QNetworkReply::RemoteHostClosedError);
         };
-        QCOMPARE(await(m_client->cancelJob(QStringLiteral("batch-job-1"))).error().kind,
+        QCOMPARE(awaitResult(m_client->cancelJob(QStringLiteral("batch-job-1"))).error().kind,
                  ApiError::Kind::Offline);
         QCOMPARE(m_nam->requests.size(), 1);
     }
@@ -434,7 +428,7 @@ private slots:
     void putIsRetried()
     {
         m_nam->script = {FakeResponse::json(503, QByteArray()), FakeResponse::json(200, ok(sampleJob()))};
-        QVERIFY(await(m_client->setJobPriority(QStringLiteral("batch-job-1"), JobPriority::High)).ok());
+        QVERIFY(awaitResult(m_client->setJobPriority(QStringLiteral("batch-job-1"), JobPriority::High)).ok());
         QCOMPARE(m_nam->requests.size(), 2);
     }
 
@@ -446,7 +440,7 @@ private slots:
         QSignalSpy retries(m_client, &ApiClient::retryScheduled);
         QElapsedTimer clock;
         clock.start();
-        QVERIFY(await(m_client->fetchMonitoring({})).ok());
+        QVERIFY(awaitResult(m_client->fetchMonitoring({})).ok());
         QCOMPARE(retries.size(), 1);
         QCOMPARE(retries.first().at(2).toInt(), 1000); // the server's 1 s, not our 20 ms
         QVERIFY(clock.elapsed() >= 1000);
@@ -459,7 +453,7 @@ private slots:
             {"Retry-After", QDateTime::currentDateTimeUtc().addSecs(2).toString(Qt::RFC2822Date).toLatin1()}};
         m_nam->script = {limited, FakeResponse::json(200, seedBody())};
         QSignalSpy retries(m_client, &ApiClient::retryScheduled);
-        QVERIFY(await(m_client->fetchMonitoring({})).ok());
+        QVERIFY(awaitResult(m_client->fetchMonitoring({})).ok());
         QCOMPARE(retries.size(), 1);
         QVERIFY2(retries.first().at(2).toInt() >= 1000 && retries.first().at(2).toInt() <= 2000,
                  qPrintable(QString::number(retries.first().at(2).toInt())));
@@ -470,7 +464,7 @@ private slots:
         FakeResponse limited = FakeResponse::json(429, errorBody("rate_limited", "slow down"));
         limited.headers = {{"Retry-After", "3600"}};
         m_nam->script = {limited};
-        const auto r = await(m_client->fetchMonitoring({}));
+        const auto r = awaitResult(m_client->fetchMonitoring({}));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().kind, ApiError::Kind::RateLimited);
         QCOMPARE(r.error().retryAfterSeconds, std::optional<int>(3600));
@@ -483,7 +477,7 @@ private slots:
         QByteArray body = seedBody();
         body.replace("\"currentPeriod\": 234.56", "\"currentPeriod\": \"234.56\"");
         m_nam->script = {FakeResponse::json(200, body)};
-        const auto r = await(m_client->fetchMonitoring({}));
+        const auto r = awaitResult(m_client->fetchMonitoring({}));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().kind, ApiError::Kind::BadResponse);
         QCOMPARE(r.error().path, QStringLiteral("data.summary.costSavings.currentPeriod"));
@@ -494,7 +488,7 @@ private slots:
     void truncatedSuccessIsBadResponse()
     {
         m_nam->script = {FakeResponse::json(200, seedBody().left(300))};
-        const auto r = await(m_client->fetchMonitoring({}));
+        const auto r = awaitResult(m_client->fetchMonitoring({}));
         QCOMPARE(r.error().kind, ApiError::Kind::BadResponse);
         QVERIFY(r.error().message.startsWith(QStringLiteral("not valid JSON")));
     }
@@ -503,7 +497,7 @@ private slots:
     {
         QByteArray huge = "{\"success\":true,\"data\":\"" + QByteArray(2 * 1024 * 1024, 'x') + "\"}";
         m_nam->script = {FakeResponse::json(200, huge)};
-        const auto r = await(m_client->fetchMonitoring({}));
+        const auto r = awaitResult(m_client->fetchMonitoring({}));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().kind, ApiError::Kind::ResponseTooLarge);
         QCOMPARE(m_nam->requests.size(), 1); // not retried: it would be as large again
@@ -539,7 +533,7 @@ private slots:
         m_nam->fallback = [](const FakeRequest &) {
             return FakeResponse::json(200, seedBody());
         };
-        const auto r = await(m_client->fetchMonitoring({}));
+        const auto r = awaitResult(m_client->fetchMonitoring({}));
         if (kind < 0) {
             QVERIFY(r.ok());
             QCOMPARE(m_nam->requests.size(), 1);
@@ -558,8 +552,8 @@ private slots:
         auto a = m_client->fetchMonitoring({});
         auto b = m_client->fetchJob(QStringLiteral("x"));
         m_client->abortAll();
-        QCOMPARE(await(a).error().kind, ApiError::Kind::Cancelled);
-        QCOMPARE(await(b).error().kind, ApiError::Kind::Cancelled);
+        QCOMPARE(awaitResult(a).error().kind, ApiError::Kind::Cancelled);
+        QCOMPARE(awaitResult(b).error().kind, ApiError::Kind::Cancelled);
     }
 
     void abortDuringBackoffCancels()
@@ -577,7 +571,7 @@ private slots:
         auto f = m_client->fetchMonitoring({});
         QVERIFY(retries.wait(5000));
         m_client->abortAll();
-        QCOMPARE(await(f).error().kind, ApiError::Kind::Cancelled);
+        QCOMPARE(awaitResult(f).error().kind, ApiError::Kind::Cancelled);
         QCOMPARE(m_nam->requests.size(), 1);
     }
 
@@ -587,7 +581,7 @@ private slots:
         o.token.clear();
         reset(o);
         m_nam->script = {FakeResponse::json(401, errorBody("unauthorized", "missing token"))};
-        QCOMPARE(await(m_client->fetchMonitoring({})).error().kind, ApiError::Kind::Unauthorized);
+        QCOMPARE(awaitResult(m_client->fetchMonitoring({})).error().kind, ApiError::Kind::Unauthorized);
         QVERIFY(!m_nam->requests.first().request.hasRawHeader("Authorization"));
     }
 
@@ -623,7 +617,7 @@ private slots:
         o.extraCaCertificates = good.value();
         reset(o);
         m_nam->script = {FakeResponse::json(200, seedBody())};
-        QVERIFY(await(m_client->fetchMonitoring({})).ok());
+        QVERIFY(awaitResult(m_client->fetchMonitoring({})).ok());
         QVERIFY(m_nam->requests.first().request.sslConfiguration().caCertificates().contains(
             good.value().first()));
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ApiClient over the real QNetworkAccessManager against misbehaving servers on 127.0.0.1: one that
 // never answers, one that sends too much, a closed port, and TLS with and without the server's CA.
+#include "Await.h"
 #include "api/ApiClient.h"
 
 #include <QFile>
@@ -15,13 +16,6 @@
 using namespace batchmon;
 
 namespace {
-
-template<typename T> ApiResult<T> await(QFuture<ApiResult<T>> future)
-{
-    if (!QTest::qWaitFor([&] { return future.isFinished(); }, 20000))
-        qFatal("the call did not finish in 20 s");
-    return future.result();
-}
 
 QByteArray readFixture(const char *name)
 {
@@ -78,7 +72,7 @@ private slots:
         QVERIFY(server.listen(QHostAddress::LocalHost));
         serve(server, QByteArray()); // accepts, reads, never answers
         ApiClient client(m_nam, options(QStringLiteral("http://127.0.0.1:%1").arg(server.serverPort())));
-        const auto r = await(client.fetchMonitoring({}));
+        const auto r = awaitResult(client.fetchMonitoring({}));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().kind, ApiError::Kind::Timeout);
         QCOMPARE(r.error().attempts, 3);
@@ -93,7 +87,7 @@ private slots:
               "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 52428800\r\n\r\n" +
                   QByteArray(4 * 1024 * 1024, ' '));
         ApiClient client(m_nam, options(QStringLiteral("http://127.0.0.1:%1").arg(server.serverPort())));
-        const auto r = await(client.fetchMonitoring({}));
+        const auto r = awaitResult(client.fetchMonitoring({}));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().kind, ApiError::Kind::ResponseTooLarge);
     }
@@ -109,7 +103,7 @@ private slots:
             chunked += "10000\r\n" + QByteArray(0x10000, 'x') + "\r\n";
         serve(server, chunked);
         ApiClient client(m_nam, options(QStringLiteral("http://127.0.0.1:%1").arg(server.serverPort())));
-        const auto r = await(client.fetchMonitoring({}));
+        const auto r = awaitResult(client.fetchMonitoring({}));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().kind, ApiError::Kind::ResponseTooLarge);
     }
@@ -121,7 +115,7 @@ private slots:
         const quint16 port = server.serverPort();
         server.close();
         ApiClient client(m_nam, options(QStringLiteral("http://127.0.0.1:%1").arg(port)));
-        const auto r = await(client.fetchMonitoring({}));
+        const auto r = awaitResult(client.fetchMonitoring({}));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().kind, ApiError::Kind::Offline);
         QCOMPARE(r.error().networkError, QNetworkReply::ConnectionRefusedError);
@@ -144,7 +138,7 @@ private slots:
 
         // Without the CA: refused, and not retried (the certificate will not change by itself).
         ApiClient strict(m_nam, options(url));
-        const auto refused = await(strict.fetchMonitoring({}));
+        const auto refused = awaitResult(strict.fetchMonitoring({}));
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().kind, ApiError::Kind::Tls);
         QCOMPARE(refused.error().attempts, 1);
@@ -156,7 +150,7 @@ private slots:
         o.extraCaCertificates =
             ApiClient::loadCaFile(QStringLiteral(BATCHMON_FIXTURES "/test-ca.pem")).value();
         ApiClient trusting(m_nam, o);
-        const auto accepted = await(trusting.fetchMonitoring({}));
+        const auto accepted = awaitResult(trusting.fetchMonitoring({}));
         QVERIFY2(accepted.ok(), qPrintable(accepted.ok() ? QString() : accepted.error().userMessage()));
         QCOMPARE(accepted.value().summary.totalJobs, 156);
     }
