@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "JobStore.h"
+
+#include <QSqlQuery>
+
+#include <algorithm>
+
+namespace batchmon {
+
+namespace {
+
+constexpr auto kRateLimited = "rate_limit_exceeded";
+
+QVariant ms(const std::optional<QDateTime> &t)
+{
+    return t ? QVariant(t->toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
+}
+
+QVariant text(const std::optional<QString> &s)
+{
+    return s ? QVariant(*s) : QVariant(QMetaType::fromType<QString>());
+}
+
+QVariant count(const std::optional<qint64> &v)
+{
+    return v ? QVariant(*v) : QVariant(QMetaType::fromType<qint64>());
+}
+
+std::optional<QDateTime> timeOrNull(const QVariant &v)
+{
+    if (v.isNull())
+        return std::nullopt;
+    return QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
+}
+
+std::optional<QString> textOrNull(const QVariant &v)
+{
+    return v.isNull() ? std::nullopt : std::optional<QString>(v.toString());
+}
+
+qint64 hourOf(const QDateTime &t)
+{
+    const qint64 m = t.toMSecsSinceEpoch();
+    return m - ((m % JobStore::kHourMs) + JobStore::kHourMs) % JobStore::kHourMs;
+}
+
+const char *kRollupColumns[] = {"jobs",
+                                "requests",
+                                "completed_requests",
+                                "failed_requests",
+                                "completed_jobs",
+                                "failed_jobs",
+                                "pending_jobs",
+                                "batch_cost_micros",
+                                "individual_cost_micros",
+                                "processing_sum_ms",
+                                "processing_count",
+                                "lifetime_sum_ms",
+                                "input_tokens",
+                                "output_tokens",
+                                "rate_limited_requests"};
+
+QVariantList rollupValues(const Totals &t)
+{
+    return {t.jobs,
+            t.requests,
+            t.completedRequests,
+            t.failedRequests,
+            t.completedJobs,
+            t.failedJobs,
+            t.pendingJobs,
+            t.batchCostMicros,
+            t.individualCostMicros,
+            t.processingSumMs,
+            t.processingCount,
+            t.lifetimeSumMs,
+            t.inputTokens,
+            t.outputTokens,
+            t.rateLimitedRequests};
+}
+
+} // namespace
+
+QString JobStore::columns()
+{
+    return QStringLiteral(
+        "id, batch_id, status, job_type, model, priority, request_count, completed_count, failed_count,"
+        " created_at, started_at, completed_at, processing_time_ms, cost_micros, individual_cost_micros,"
+        " retry_of, attempt, input_tokens, output_tokens, estimated_input_tokens, submitted_at,"
+        " cancel_requested_at,"
+        " (SELECT e.count FROM job_errors e WHERE e.job_id = jobs.id AND e.code = 'rate_limit_exceeded')");
+}
+
+StoredJob JobStore::readJob(const QSqlQuery &q)
+{
+    StoredJob s;
+    Job &j = s.job;
+    j.id = q.value(0).toString();
+    j.batchId = textOrNull(q.value(1));
+    j.status = jobStatusFromWire(q.value(2).toString()).value_or(JobStatus::Pending);
+    j.jobType = q.value(3).toString();
+    j.model = textOrNull(q.value(4));
+    j.priority = JobPriority(qBound(0, q.value(5).toInt(), int(JobPriority::Urgent)));
+    j.requestCount = q.value(6).toLongLong();
+    j.completedCount = q.value(7).toLongLong();
+    j.failedCount = q.value(8).toLongLong();
+    j.createdAt = QDateTime::fromMSecsSinceEpoch(q.value(9).toLongLong(), Qt::UTC);
+    j.startedAt = timeOrNull(q.value(10));
+    j.completedAt = timeOrNull(q.value(11));
+    j.processingTimeMs =
+        q.value(12).isNull() ? std::nullopt : std::optional<qint64>(q.value(12).toLongLong());
+    j.costEstimate = Money::fromMicros(q.value(13).toLongLong());
+    s.individualCost = Money::fromMicros(q.value(14).toLongLong());
+    j.retryOf = textOrNull(q.value(15));
+    j.attempt = q.value(16).toLongLong();
+    j.inputTokens = q.value(17).toLongLong();
+    j.outputTokens = q.value(18).toLongLong();
+    s.estimatedInputTokens = q.value(19).toLongLong();
+    s.submittedAt = timeOrNull(q.value(20));
+    s.cancelRequestedAt = timeOrNull(q.value(21));
+    if (!q.value(22).isNull())
+        s.errorCounts.insert(QString::fromLatin1(kRateLimited), q.value(22).toLongLong());
+    return s;
+}
+
+StoreResult<QString> JobStore::nextJobId()
+{
+    // One statement, so two processes sharing a PostgreSQL database never draw the same number.
+    auto q =
+        m_db.exec(QStringLiteral("UPDATE counters SET value = value + 1 WHERE name = 'job' RETURNING value"));
+    if (!q)
+        return q.error();
+    if (!q.value().next())
+        return StoreError{StoreError::Kind::Query, QStringLiteral("the job counter is missing")};
+    return QStringLiteral("batch-job-%1").arg(q.value().value(0).toLongLong());
+}
+
+StoreResult<Done> JobStore::applyDelta(const QString &jobType, qint64 bucketStart, const Totals &delta)
+{
+    if (delta.isZero())
+        return Done{};
+    QStringList names;
+    QStringList placeholders;
+    QStringList updates;
+    for (const char *c : kRollupColumns) {
+        const QString name = QString::fromLatin1(c);
+        names << name;
+        placeholders << QStringLiteral("?");
+        updates << name + QStringLiteral(" = rollups.") + name + QStringLiteral(" + excluded.") + name;
+    }
+    QVariantList values{bucketStart, jobType};
+    values += rollupValues(delta);
+    auto r = m_db.exec(QStringLiteral("INSERT INTO rollups (bucket_start, job_type, ") +
+                           names.join(QStringLiteral(", ")) + QStringLiteral(") VALUES (?, ?, ") +
+                           placeholders.join(QStringLiteral(", ")) +
+                           QStringLiteral(") ON CONFLICT (bucket_start, job_type) DO UPDATE SET ") +
+                           updates.join(QStringLiteral(", ")),
+                       values);
+    if (!r)
+        return r.error();
+    return Done{};
+}
+
+StoreResult<Done> JobStore::applyStatusDelta(const QString &jobType, JobStatus status, qint64 jobs,
+                                             qint64 tokens)
+{
+    auto r =
+        m_db.exec(QStringLiteral("INSERT INTO status_counts (job_type, status, jobs, estimated_input_tokens)"
+                                 " VALUES (?, ?, ?, ?) ON CONFLICT (job_type, status) DO UPDATE SET"
+                                 " jobs = status_counts.jobs + excluded.jobs,"
+                                 " estimated_input_tokens = status_counts.estimated_input_tokens"
+                                 " + excluded.estimated_input_tokens"),
+                  {jobType, toWireString(status), jobs, tokens});
+    if (!r)
+        return r.error();
+    return Done{};
+}
+
+StoreResult<Done> JobStore::writeErrors(const StoredJob &job)
+{
+    if (auto r = m_db.exec(QStringLiteral("DELETE FROM job_errors WHERE job_id = ?"), {job.job.id}); !r)
+        return r.error();
+    for (auto it = job.errorCounts.cbegin(); it != job.errorCounts.cend(); ++it) {
+        if (it.value() <= 0)
+            continue;
+        if (auto r =
+                m_db.exec(QStringLiteral("INSERT INTO job_errors (job_id, code, count) VALUES (?, ?, ?)"),
+                          {job.job.id, it.key(), it.value()});
+            !r)
+            return r.error();
+    }
+    return Done{};
+}
+
+StoreResult<Done> JobStore::addTimeline(const QString &id, JobStatus status, const QDateTime &at,
+                                        const QString &actor, const std::optional<QString> &note)
+{
+    auto r = m_db.exec(
+        QStringLiteral("INSERT INTO job_timeline (job_id, status, at, actor, note) VALUES (?, ?, ?, ?, ?)"),
+        {id, toWireString(status), at.toMSecsSinceEpoch(), actor, text(note)});
+    if (!r)
+        return r.error();
+    return Done{};
+}
+
+StoreResult<Done> JobStore::insert(const StoredJob &s, const QString &actor,
+                                   const std::optional<QString> &note)
+{
+    return inTransaction(m_db, [&]() -> StoreResult<Done> {
+        const Job &j = s.job;
+        auto r = m_db.exec(
+            QStringLiteral("INSERT INTO jobs (") + columns().section(QStringLiteral(", (SELECT"), 0, 0) +
+                QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            {j.id,
+             text(j.batchId),
+             toWireString(j.status),
+             j.jobType,
+             text(j.model),
+             int(j.priority),
+             j.requestCount,
+             j.completedCount,
+             j.failedCount,
+             j.createdAt.toMSecsSinceEpoch(),
+             ms(j.startedAt),
+             ms(j.completedAt),
+             count(j.processingTimeMs),
+             j.costEstimate.micros(),
+             s.individualCost.micros(),
+             text(j.retryOf),
+             j.attempt,
+             j.inputTokens,
+             j.outputTokens,
+             s.estimatedInputTokens,
+             ms(s.submittedAt),
+             ms(s.cancelRequestedAt)});
+        if (!r)
+            return r.error();
+        if (auto w = writeErrors(s); !w)
+            return w;
+        if (auto d = applyDelta(j.jobType, hourOf(j.createdAt), Totals::of(s)); !d)
+            return d;
+        if (auto c = applyStatusDelta(j.jobType, j.status, 1, s.estimatedInputTokens); !c)
+            return c;
+        return addTimeline(j.id, j.status, j.createdAt, actor, note);
+    });
+}
+
+StoreResult<Done> JobStore::update(const StoredJob &s, const QDateTime &at, const QString &actor,
+                                   const std::optional<QString> &note)
+{
+    return inTransaction(m_db, [&]() -> StoreResult<Done> {
+        auto found = find(s.job.id);
+        if (!found)
+            return found.error();
+        if (!found.value())
+            return StoreError{StoreError::Kind::NotFound,
+                              QStringLiteral("no job with id \"%1\"").arg(s.job.id)};
+        const StoredJob before = *found.value();
+        const Job &j = s.job;
+        if (j.jobType != before.job.jobType || j.createdAt != before.job.createdAt)
+            return StoreError{StoreError::Kind::Conflict,
+                              QStringLiteral("a job's type and creation time never change (%1)").arg(j.id)};
+        auto r = m_db.exec(
+            QStringLiteral(
+                "UPDATE jobs SET batch_id = ?, status = ?, model = ?, priority = ?, request_count = ?,"
+                " completed_count = ?, failed_count = ?, started_at = ?, completed_at = ?,"
+                " processing_time_ms = ?, cost_micros = ?, individual_cost_micros = ?, retry_of = ?,"
+                " attempt = ?, input_tokens = ?, output_tokens = ?, estimated_input_tokens = ?,"
+                " submitted_at = ?, cancel_requested_at = ? WHERE id = ?"),
+            {text(j.batchId),         toWireString(j.status),
+             text(j.model),           int(j.priority),
+             j.requestCount,          j.completedCount,
+             j.failedCount,           ms(j.startedAt),
+             ms(j.completedAt),       count(j.processingTimeMs),
+             j.costEstimate.micros(), s.individualCost.micros(),
+             text(j.retryOf),         j.attempt,
+             j.inputTokens,           j.outputTokens,
+             s.estimatedInputTokens,  ms(s.submittedAt),
+             ms(s.cancelRequestedAt), j.id});
+        if (!r)
+            return r.error();
+        if (s.errorCounts != before.errorCounts) {
+            if (auto w = writeErrors(s); !w)
+                return w;
+        }
+        if (auto d = applyDelta(j.jobType, hourOf(j.createdAt), Totals::of(s) - Totals::of(before)); !d)
+            return d;
+        if (j.status != before.job.status || s.estimatedInputTokens != before.estimatedInputTokens) {
+            if (auto c = applyStatusDelta(j.jobType, before.job.status, -1, -before.estimatedInputTokens); !c)
+                return c;
+            if (auto c = applyStatusDelta(j.jobType, j.status, 1, s.estimatedInputTokens); !c)
+                return c;
+        }
+        if (j.status != before.job.status)
+            return addTimeline(j.id, j.status, at, actor, note);
+        return Done{};
+    });
+}
+
+StoreResult<QMap<QString, qint64>> JobStore::loadErrors(const QString &id)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT code, count FROM job_errors WHERE job_id = ?"), {id});
+    if (!q)
+        return q.error();
+    QMap<QString, qint64> errors;
+    while (q.value().next())
+        errors.insert(q.value().value(0).toString(), q.value().value(1).toLongLong());
+    return errors;
+}
+
+StoreResult<std::optional<StoredJob>> JobStore::find(const QString &id)
+{
+    auto q =
+        m_db.exec(QStringLiteral("SELECT ") + columns() + QStringLiteral(" FROM jobs WHERE id = ?"), {id});
+    if (!q)
+        return q.error();
+    if (!q.value().next())
+        return std::optional<StoredJob>();
+    StoredJob s = readJob(q.value());
+    auto errors = loadErrors(id);
+    if (!errors)
+        return errors.error();
+    s.errorCounts = errors.value();
+    return std::optional<StoredJob>(s);
+}
+
+StoreResult<QList<StoredJob>> JobStore::withStatus(const QList<JobStatus> &statuses)
+{
+    QStringList marks;
+    QVariantList values;
+    for (JobStatus s : statuses) {
+        marks << QStringLiteral("?");
+        values << toWireString(s);
+    }
+    if (marks.isEmpty())
+        return QList<StoredJob>();
+    auto q =
+        m_db.exec(QStringLiteral("SELECT ") + columns() + QStringLiteral(" FROM jobs WHERE status IN (") +
+                      marks.join(QStringLiteral(", ")) + QStringLiteral(") ORDER BY created_at, id"),
+                  values);
+    if (!q)
+        return q.error();
+    QList<StoredJob> jobs;
+    while (q.value().next())
+        jobs.append(readJob(q.value()));
+    for (StoredJob &s : jobs) {
+        auto errors = loadErrors(s.job.id);
+        if (!errors)
+            return errors.error();
+        s.errorCounts = errors.value();
+    }
+    return jobs;
+}
+
+StoreResult<QList<TimelineEntry>> JobStore::timeline(const QString &id)
+{
+    auto q = m_db.exec(
+        QStringLiteral("SELECT status, at, actor, note FROM job_timeline WHERE job_id = ? ORDER BY id"),
+        {id});
+    if (!q)
+        return q.error();
+    QList<TimelineEntry> entries;
+    while (q.value().next()) {
+        entries.append({jobStatusFromWire(q.value().value(0).toString()).value_or(JobStatus::Pending),
+                        QDateTime::fromMSecsSinceEpoch(q.value().value(1).toLongLong(), Qt::UTC),
+                        q.value().value(2).toString(), textOrNull(q.value().value(3))});
+    }
+    return entries;
+}
+
+QList<ErrorSummaryEntry> JobStore::errorSummary(const StoredJob &s)
+{
+    QList<ErrorSummaryEntry> entries;
+    for (auto it = s.errorCounts.cbegin(); it != s.errorCounts.cend(); ++it) {
+        if (it.value() <= 0)
+            continue;
+        // One decimal, half up, from integers: count × 1000 ÷ requestCount tenths of a percent.
+        const qint64 n = s.job.requestCount;
+        const double percentage = n > 0 ? double((2 * it.value() * 1000 + n) / (2 * n)) / 10.0 : 0.0;
+        entries.append({it.key(), it.value(), percentage});
+    }
+    std::sort(entries.begin(), entries.end(), [](const ErrorSummaryEntry &a, const ErrorSummaryEntry &b) {
+        return a.count != b.count ? a.count > b.count : a.error < b.error;
+    });
+    return entries;
+}
+
+StoreResult<qint64> JobStore::purgeCreatedBefore(const QDateTime &cutoff)
+{
+    const qint64 hour = hourOf(cutoff);
+    const QString finished = QStringLiteral("('completed', 'failed', 'expired', 'cancelled')");
+    return inTransaction(m_db, [&]() -> StoreResult<qint64> {
+        // A job not yet finished is kept however old it is. Its hour's rollup row is deleted with the
+        // others, so its contribution is added back afterwards.
+        auto keep =
+            m_db.exec(QStringLiteral("SELECT ") + columns() +
+                          QStringLiteral(" FROM jobs WHERE created_at < ? AND status NOT IN ") + finished,
+                      {hour});
+        if (!keep)
+            return keep.error();
+        QList<StoredJob> kept;
+        while (keep.value().next())
+            kept.append(readJob(keep.value()));
+
+        auto gone = m_db.exec(
+            QStringLiteral("SELECT job_type, status, COUNT(*), SUM(estimated_input_tokens) FROM jobs"
+                           " WHERE created_at < ? AND status IN ") +
+                finished + QStringLiteral(" GROUP BY job_type, status"),
+            {hour});
+        if (!gone)
+            return gone.error();
+        qint64 removed = 0;
+        QList<std::tuple<QString, JobStatus, qint64, qint64>> deltas;
+        while (gone.value().next()) {
+            const qint64 n = gone.value().value(2).toLongLong();
+            removed += n;
+            deltas.append({gone.value().value(0).toString(),
+                           jobStatusFromWire(gone.value().value(1).toString()).value_or(JobStatus::Completed),
+                           -n, -gone.value().value(3).toLongLong()});
+        }
+        for (const auto &[type, status, n, tokens] : deltas) {
+            if (auto c = applyStatusDelta(type, status, n, tokens); !c)
+                return c.error();
+        }
+        const QString doomed =
+            QStringLiteral("SELECT id FROM jobs WHERE created_at < ? AND status IN ") + finished;
+        for (const char *table : {"job_errors", "job_timeline"}) {
+            if (auto r =
+                    m_db.exec(QStringLiteral("DELETE FROM %1 WHERE job_id IN (").arg(QLatin1String(table)) +
+                                  doomed + QLatin1Char(')'),
+                              {hour});
+                !r)
+                return r.error();
+        }
+        if (auto r = m_db.exec(
+                QStringLiteral("DELETE FROM jobs WHERE created_at < ? AND status IN ") + finished, {hour});
+            !r)
+            return r.error();
+        if (auto r = m_db.exec(QStringLiteral("DELETE FROM rollups WHERE bucket_start < ?"), {hour}); !r)
+            return r.error();
+        for (const StoredJob &s : kept) {
+            auto errors = loadErrors(s.job.id);
+            if (!errors)
+                return errors.error();
+            StoredJob full = s;
+            full.errorCounts = errors.value();
+            if (auto d = applyDelta(s.job.jobType, hourOf(s.job.createdAt), Totals::of(full)); !d)
+                return d.error();
+        }
+        return removed;
+    });
+}
+
+StoreResult<Done> JobStore::rebuildAggregates()
+{
+    return inTransaction(m_db, [&]() -> StoreResult<Done> {
+        for (const char *table : {"rollups", "status_counts"}) {
+            if (auto r = m_db.exec(QStringLiteral("DELETE FROM ") + QLatin1String(table)); !r)
+                return r.error();
+        }
+        auto all = m_db.exec(QStringLiteral("SELECT ") + columns() + QStringLiteral(" FROM jobs"));
+        if (!all)
+            return all.error();
+        QMap<QPair<qint64, QString>, Totals> rollups;
+        QMap<QPair<QString, QString>, QPair<qint64, qint64>> statuses;
+        while (all.value().next()) {
+            const StoredJob s = readJob(all.value());
+            rollups[{hourOf(s.job.createdAt), s.job.jobType}] += Totals::of(s);
+            auto &st = statuses[{s.job.jobType, toWireString(s.job.status)}];
+            st.first += 1;
+            st.second += s.estimatedInputTokens;
+        }
+        for (auto it = rollups.cbegin(); it != rollups.cend(); ++it) {
+            if (auto d = applyDelta(it.key().second, it.key().first, it.value()); !d)
+                return d;
+        }
+        for (auto it = statuses.cbegin(); it != statuses.cend(); ++it) {
+            if (auto c = applyStatusDelta(it.key().first,
+                                          jobStatusFromWire(it.key().second).value_or(JobStatus::Pending),
+                                          it.value().first, it.value().second);
+                !c)
+                return c;
+        }
+        return Done{};
+    });
+}
+
+StoreResult<bool> JobStore::aggregatesConsistent()
+{
+    auto all = m_db.exec(QStringLiteral("SELECT ") + columns() + QStringLiteral(" FROM jobs"));
+    if (!all)
+        return all.error();
+    QMap<QPair<qint64, QString>, Totals> expected;
+    QMap<QPair<QString, QString>, QPair<qint64, qint64>> expectedStatus;
+    while (all.value().next()) {
+        const StoredJob s = readJob(all.value());
+        expected[{hourOf(s.job.createdAt), s.job.jobType}] += Totals::of(s);
+        auto &st = expectedStatus[{s.job.jobType, toWireString(s.job.status)}];
+        st.first += 1;
+        st.second += s.estimatedInputTokens;
+    }
+    QStringList names;
+    for (const char *c : kRollupColumns)
+        names << QString::fromLatin1(c);
+    auto rows = m_db.exec(QStringLiteral("SELECT bucket_start, job_type, ") +
+                          names.join(QStringLiteral(", ")) + QStringLiteral(" FROM rollups"));
+    if (!rows)
+        return rows.error();
+    QMap<QPair<qint64, QString>, Totals> actual;
+    while (rows.value().next()) {
+        const QSqlQuery &q = rows.value();
+        Totals t{q.value(2).toLongLong(),  q.value(3).toLongLong(),  q.value(4).toLongLong(),
+                 q.value(5).toLongLong(),  q.value(6).toLongLong(),  q.value(7).toLongLong(),
+                 q.value(8).toLongLong(),  q.value(9).toLongLong(),  q.value(10).toLongLong(),
+                 q.value(11).toLongLong(), q.value(12).toLongLong(), q.value(13).toLongLong(),
+                 q.value(14).toLongLong(), q.value(15).toLongLong(), q.value(16).toLongLong()};
+        if (!t.isZero())
+            actual[{q.value(0).toLongLong(), q.value(1).toString()}] = t;
+    }
+    auto statusRows =
+        m_db.exec(QStringLiteral("SELECT job_type, status, jobs, estimated_input_tokens FROM status_counts"
+                                 " WHERE jobs <> 0 OR estimated_input_tokens <> 0"));
+    if (!statusRows)
+        return statusRows.error();
+    QMap<QPair<QString, QString>, QPair<qint64, qint64>> actualStatus;
+    while (statusRows.value().next()) {
+        const QSqlQuery &q = statusRows.value();
+        actualStatus[{q.value(0).toString(), q.value(1).toString()}] = {q.value(2).toLongLong(),
+                                                                        q.value(3).toLongLong()};
+    }
+    return expected == actual && expectedStatus == actualStatus;
+}
+
+} // namespace batchmon

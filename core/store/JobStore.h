@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Database.h"
+#include "StoredJob.h"
+#include "Totals.h"
+
+#include <QList>
+#include <QMap>
+
+namespace batchmon {
+
+/**
+ * Jobs, their error counts and state timelines in the store. Every write keeps the hourly `rollups`
+ * and the `status_counts` current in the same transaction, by adding the difference between the
+ * job's old and new contribution (Totals::of), so the monitoring reads never count jobs one by one.
+ */
+class JobStore
+{
+public:
+    explicit JobStore(Database &db) : m_db(db) {}
+
+    /// A new id, "batch-job-N", unique across every process sharing the database.
+    StoreResult<QString> nextJobId();
+
+    /// Adds a new job; its timeline starts with its status at createdAt.
+    StoreResult<Done> insert(const StoredJob &job, const QString &actor,
+                             const std::optional<QString> &note = {});
+    /// Writes `after` over the stored job of the same id; a status change adds a timeline entry at `at`.
+    StoreResult<Done> update(const StoredJob &after, const QDateTime &at, const QString &actor,
+                             const std::optional<QString> &note = {});
+
+    StoreResult<std::optional<StoredJob>> find(const QString &id);
+    /// Jobs in any of `statuses`, oldest first (for the pipeline).
+    StoreResult<QList<StoredJob>> withStatus(const QList<JobStatus> &statuses);
+    StoreResult<QList<TimelineEntry>> timeline(const QString &id);
+    /// Error counts as `errorSummary[]`: most frequent first, percentage of requestCount.
+    static QList<ErrorSummaryEntry> errorSummary(const StoredJob &job);
+
+    /// Deletes jobs created before `cutoff` (rounded down to the hour) that are finished, with their
+    /// rollups; returns how many jobs went.
+    StoreResult<qint64> purgeCreatedBefore(const QDateTime &cutoff);
+
+    /// Rebuilds `rollups` and `status_counts` from the jobs (after a restore, or to check them).
+    StoreResult<Done> rebuildAggregates();
+    /// Whether `rollups` and `status_counts` equal a recomputation from the jobs.
+    StoreResult<bool> aggregatesConsistent();
+
+    /// The SELECT list that readJob() expects, for the engine's own queries.
+    static QString columns();
+    static StoredJob readJob(const QSqlQuery &q);
+
+    static constexpr qint64 kHourMs = 3600 * 1000;
+
+private:
+    StoreResult<Done> applyDelta(const QString &jobType, qint64 bucketStart, const Totals &delta);
+    StoreResult<Done> applyStatusDelta(const QString &jobType, JobStatus status, qint64 jobs, qint64 tokens);
+    StoreResult<Done> writeErrors(const StoredJob &job);
+    StoreResult<Done> addTimeline(const QString &id, JobStatus status, const QDateTime &at,
+                                  const QString &actor, const std::optional<QString> &note);
+    StoreResult<QMap<QString, qint64>> loadErrors(const QString &id);
+
+    Database &m_db;
+};
+
+} // namespace batchmon
