@@ -20,6 +20,8 @@ class JobStore
 public:
     explicit JobStore(Database &db) : m_db(db) {}
 
+    Database &database() { return m_db; }
+
     /// A new id, "batch-job-N", unique across every process sharing the database.
     StoreResult<QString> nextJobId();
 
