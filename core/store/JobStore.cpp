@@ -368,6 +368,46 @@ StoreResult<QList<TimelineEntry>> JobStore::timeline(const QString &id)
     return entries;
 }
 
+StoreResult<QHash<QString, QList<TimelineEntry>>> JobStore::loadDetails(QList<StoredJob> &jobs)
+{
+    QHash<QString, QList<TimelineEntry>> timelines;
+    if (jobs.isEmpty())
+        return timelines;
+    QStringList marks;
+    QVariantList ids;
+    QHash<QString, int> index;
+    for (int i = 0; i < jobs.size(); ++i) {
+        marks << QStringLiteral("?");
+        ids << jobs.at(i).job.id;
+        index.insert(jobs.at(i).job.id, i);
+        jobs[i].errorCounts.clear();
+    }
+    const QString in = QStringLiteral(" IN (") + marks.join(QStringLiteral(", ")) + QLatin1Char(')');
+    auto errors =
+        m_db.exec(QStringLiteral("SELECT job_id, code, count FROM job_errors WHERE job_id") + in, ids);
+    if (!errors)
+        return errors.error();
+    while (errors.value().next()) {
+        const QSqlQuery &q = errors.value();
+        jobs[index.value(q.value(0).toString())].errorCounts.insert(q.value(1).toString(),
+                                                                    q.value(2).toLongLong());
+    }
+    auto rows =
+        m_db.exec(QStringLiteral("SELECT job_id, status, at, actor, note FROM job_timeline WHERE job_id") +
+                      in + QStringLiteral(" ORDER BY id"),
+                  ids);
+    if (!rows)
+        return rows.error();
+    while (rows.value().next()) {
+        const QSqlQuery &q = rows.value();
+        timelines[q.value(0).toString()].append(
+            {jobStatusFromWire(q.value(1).toString()).value_or(JobStatus::Pending),
+             QDateTime::fromMSecsSinceEpoch(q.value(2).toLongLong(), Qt::UTC), q.value(3).toString(),
+             textOrNull(q.value(4))});
+    }
+    return timelines;
+}
+
 QList<ErrorSummaryEntry> JobStore::errorSummary(const StoredJob &s)
 {
     QList<ErrorSummaryEntry> entries;

@@ -5,6 +5,7 @@
 #include "StoredJob.h"
 #include "Totals.h"
 
+#include <QHash>
 #include <QList>
 #include <QMap>
 
@@ -36,6 +37,9 @@ public:
     /// Jobs in any of `statuses`, oldest first (for the pipeline).
     StoreResult<QList<StoredJob>> withStatus(const QList<JobStatus> &statuses);
     StoreResult<QList<TimelineEntry>> timeline(const QString &id);
+    /// Fills the error counts of `jobs` and returns their timelines, in two queries for the lot
+    /// (a page of 100 jobs read one by one took 300 queries, 20 ms).
+    StoreResult<QHash<QString, QList<TimelineEntry>>> loadDetails(QList<StoredJob> &jobs);
     /// Error counts as `errorSummary[]`: most frequent first, percentage of requestCount.
     static QList<ErrorSummaryEntry> errorSummary(const StoredJob &job);
 

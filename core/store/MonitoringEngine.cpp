@@ -322,18 +322,19 @@ StoreResult<Done> MonitoringEngine::fillJobsPage(const MonitoringQuery &query, c
         while (q.value().next())
             page.append(JobStore::readJob(q.value()));
     }
-    for (const StoredJob &s : page) {
-        if (query.includeDetails) {
-            auto full = m_jobs.find(s.job.id);
-            if (!full)
-                return full.error();
-            auto detailed = withDetails(full.value().value_or(s));
-            if (!detailed)
-                return detailed.error();
-            out.jobs.append(detailed.value());
-        } else {
-            out.jobs.append(s.job);
+    if (query.includeDetails) {
+        auto timelines = m_jobs.loadDetails(page);
+        if (!timelines)
+            return timelines.error();
+        for (const StoredJob &s : page) {
+            Job j = s.job;
+            j.errorSummary = JobStore::errorSummary(s);
+            j.timeline = timelines.value().value(j.id);
+            out.jobs.append(j);
         }
+    } else {
+        for (const StoredJob &s : page)
+            out.jobs.append(s.job);
     }
     const qint64 total = inRange + older;
     out.pagination = Pagination{query.page, query.limit, total, (total + query.limit - 1) / query.limit};
