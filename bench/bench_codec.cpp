@@ -59,5 +59,3 @@ void BM_CodecEncodePage(benchmark::State &state)
 BENCHMARK(BM_CodecEncodePage)->Arg(1)->Arg(50)->Arg(100);
 
 } // namespace
-
-BENCHMARK_MAIN();
