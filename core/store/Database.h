@@ -3,6 +3,7 @@
 
 #include "util/Result.h"
 
+#include <QHash>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -61,7 +62,8 @@ public:
     Dialect dialect() const { return m_dialect; }
     QSqlDatabase &connection() { return m_db; }
 
-    /// Prepares `sql` with positional `?` placeholders and binds `values` in order.
+    /// Prepares `sql` with positional `?` placeholders and binds `values` in order. Statements that
+    /// return no rows stay prepared for the next call with the same SQL.
     StoreResult<QSqlQuery> exec(const QString &sql, std::initializer_list<QVariant> values = {});
     StoreResult<QSqlQuery> exec(const QString &sql, const QVariantList &values);
 
@@ -81,6 +83,7 @@ private:
 
     QSqlDatabase m_db;
     QString m_connectionName;
+    QHash<QString, QSqlQuery> m_prepared;
     Dialect m_dialect = Dialect::Sqlite;
     int m_schemaVersion = 0;
     int m_depth = 0;

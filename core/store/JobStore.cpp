@@ -248,14 +248,18 @@ StoreResult<Done> JobStore::insert(const StoredJob &s, const QString &actor,
 StoreResult<Done> JobStore::update(const StoredJob &s, const QDateTime &at, const QString &actor,
                                    const std::optional<QString> &note)
 {
+    auto found = find(s.job.id);
+    if (!found)
+        return found.error();
+    if (!found.value())
+        return StoreError{StoreError::Kind::NotFound, QStringLiteral("no job with id \"%1\"").arg(s.job.id)};
+    return update(*found.value(), s, at, actor, note);
+}
+
+StoreResult<Done> JobStore::update(const StoredJob &before, const StoredJob &s, const QDateTime &at,
+                                   const QString &actor, const std::optional<QString> &note)
+{
     return inTransaction(m_db, [&]() -> StoreResult<Done> {
-        auto found = find(s.job.id);
-        if (!found)
-            return found.error();
-        if (!found.value())
-            return StoreError{StoreError::Kind::NotFound,
-                              QStringLiteral("no job with id \"%1\"").arg(s.job.id)};
-        const StoredJob before = *found.value();
         const Job &j = s.job;
         if (j.jobType != before.job.jobType || j.createdAt != before.job.createdAt)
             return StoreError{StoreError::Kind::Conflict,

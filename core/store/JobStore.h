@@ -32,6 +32,9 @@ public:
     /// Writes `after` over the stored job of the same id; a status change adds a timeline entry at `at`.
     StoreResult<Done> update(const StoredJob &after, const QDateTime &at, const QString &actor,
                              const std::optional<QString> &note = {});
+    /// The same, for a caller that holds the stored job already (the pipeline): no read first.
+    StoreResult<Done> update(const StoredJob &before, const StoredJob &after, const QDateTime &at,
+                             const QString &actor, const std::optional<QString> &note = {});
 
     StoreResult<std::optional<StoredJob>> find(const QString &id);
     /// Jobs in any of `statuses`, oldest first (for the pipeline).

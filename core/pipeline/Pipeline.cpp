@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Pipeline.h"
+
+#include "pipeline/CronInterval.h"
+#include "pipeline/ModelPrices.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlQuery>
+
+#include <algorithm>
+
+namespace batchmon {
+
+namespace {
+
+const QString kClock = QStringLiteral("pipeline_clock");
+const QString kBuffer = QStringLiteral("pipeline_buffer");
+constexpr qint64 kDayMs = 86400LL * 1000;
+
+qint64 nextMultiple(qint64 afterMs, qint64 periodMs)
+{
+    return (afterMs / periodMs + 1) * periodMs;
+}
+
+QDateTime at(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
+
+SubmittedBatch submittedBatch(const StoredJob &s)
+{
+    return {s.job.batchId.value_or(QString()),
+            {s.job.id, s.job.jobType, s.job.model.value_or(QString()), s.job.requestCount,
+             s.estimatedInputTokens},
+            s.submittedAt.value_or(s.job.createdAt),
+            s.cancelRequestedAt};
+}
+
+} // namespace
+
+std::variant<PipelineSettings, QString> PipelineSettings::from(const BatchConfig &c)
+{
+    PipelineSettings s;
+    const std::pair<const QString *, qint64 *> schedules[] = {
+        {&c.batchCreateInterval, &s.createIntervalMs},
+        {&c.batchStatusCheckInterval, &s.statusIntervalMs},
+        {&c.batchResultProcessingInterval, &s.resultIntervalMs},
+    };
+    const char *names[] = {"batchCreateInterval", "batchStatusCheckInterval",
+                           "batchResultProcessingInterval"};
+    for (int i = 0; i < 3; ++i) {
+        QString error;
+        const auto interval = CronInterval::parse(*schedules[i].first, &error);
+        if (!interval)
+            return QString::fromLatin1(names[i]) + QStringLiteral(": ") + error;
+        *schedules[i].second = interval->periodSeconds * 1000;
+    }
+    s.minSize = c.batchMinSize;
+    s.maxRequests = c.batchMaxRequests;
+    s.retentionDays = c.batchMonitoringRetentionDays;
+    s.processingEnabled = c.batchProcessingEnabled;
+    return s;
+}
+
+Pipeline::Pipeline(Database &db, Provider &provider, Workload &workload, PipelineSettings settings)
+    : m_db(db), m_jobs(db), m_admin(db), m_provider(provider), m_workload(workload), m_settings(settings)
+{}
+
+StoreResult<std::optional<QDateTime>> Pipeline::clock()
+{
+    auto q = m_db.exec(QStringLiteral("SELECT value FROM settings WHERE key = ?"), {kClock});
+    if (!q)
+        return q.error();
+    if (!q.value().next())
+        return std::optional<QDateTime>();
+    return std::optional<QDateTime>(at(q.value().value(0).toLongLong()));
+}
+
+StoreResult<Done> Pipeline::startAt(const QDateTime &start)
+{
+    auto q = m_db.exec(
+        QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
+        {kClock, QString::number(start.toMSecsSinceEpoch())});
+    if (!q)
+        return q.error();
+    return Done{};
+}
+
+StoreResult<qint64> Pipeline::load(qint64 clockMs)
+{
+    m_buffer.clear();
+    auto q = m_db.exec(QStringLiteral("SELECT value FROM settings WHERE key = ?"), {kBuffer});
+    if (!q)
+        return q.error();
+    qint64 lastCreate = clockMs;
+    if (q.value().next()) {
+        const QJsonObject state = QJsonDocument::fromJson(q.value().value(0).toString().toUtf8()).object();
+        lastCreate = state.value(QStringLiteral("lastCreate")).toInteger(clockMs);
+        const QJsonObject o = state.value(QStringLiteral("groups")).toObject();
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            const QJsonObject b = it.value().toObject();
+            m_buffer.insert(it.key(), {b.value(QStringLiteral("count")).toInteger(),
+                                       b.value(QStringLiteral("tokens")).toInteger()});
+        }
+    }
+    return lastCreate;
+}
+
+StoreResult<Done> Pipeline::save(qint64 clockMs, qint64 lastCreateMs)
+{
+    QJsonObject o;
+    for (auto it = m_buffer.cbegin(); it != m_buffer.cend(); ++it) {
+        if (it->count > 0)
+            o.insert(it.key(), QJsonObject{{QStringLiteral("count"), it->count},
+                                           {QStringLiteral("tokens"), it->tokens}});
+    }
+    const QString upsert = QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)"
+                                          " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    const QJsonObject state{{QStringLiteral("lastCreate"), lastCreateMs}, {QStringLiteral("groups"), o}};
+    if (auto r = m_db.exec(upsert,
+                           {kBuffer, QString::fromUtf8(QJsonDocument(state).toJson(QJsonDocument::Compact))});
+        !r)
+        return r.error();
+    if (auto r = m_db.exec(upsert, {kClock, QString::number(clockMs)}); !r)
+        return r.error();
+    return Done{};
+}
+
+StoreResult<TickReport> Pipeline::advanceTo(const QDateTime &now)
+{
+    return inTransaction(m_db, [&]() -> StoreResult<TickReport> {
+        TickReport report;
+        auto clockValue = clock();
+        if (!clockValue)
+            return clockValue.error();
+        const qint64 target = now.toMSecsSinceEpoch();
+        if (!clockValue.value()) {
+            // A new store starts now: requests arriving from here on are batched.
+            if (auto sv = save(target, target); !sv)
+                return sv.error();
+            return report;
+        }
+        qint64 t = clockValue.value()->toMSecsSinceEpoch();
+        if (t >= target)
+            return report;
+        auto loaded = load(t);
+        if (!loaded)
+            return loaded.error();
+        auto flying = m_jobs.withStatus(
+            {JobStatus::Validating, JobStatus::InProgress, JobStatus::Finalizing, JobStatus::Cancelling});
+        if (!flying)
+            return flying.error();
+        m_flying = flying.value();
+        auto pending = m_jobs.withStatus({JobStatus::Pending});
+        if (!pending)
+            return pending.error();
+        m_pending = pending.value();
+        auto paused = m_admin.schedulerPaused();
+        if (!paused)
+            return paused.error();
+        m_paused = paused.value();
+        const auto &s = m_settings;
+        qint64 lastCreate = loaded.value();
+        qint64 nextCreate = nextMultiple(t, s.createIntervalMs);
+        qint64 nextStatus = nextMultiple(t, s.statusIntervalMs);
+        qint64 nextResult = nextMultiple(t, s.resultIntervalMs);
+        qint64 nextPurge = nextMultiple(t, kDayMs);
+        while (true) {
+            const qint64 tick = std::min({nextCreate, nextStatus, nextResult, nextPurge});
+            if (tick > target)
+                break;
+            // Results first, so a finished batch frees its quota before the next submissions.
+            if (tick == nextResult || tick == nextStatus) {
+                if (auto p = poll(tick, tick == nextResult, report); !p)
+                    return p.error();
+            }
+            if (tick == nextCreate) {
+                if (auto c = createBatches(lastCreate, tick, report); !c)
+                    return c.error();
+                lastCreate = tick;
+                if (auto sub = submitPending(tick, report); !sub)
+                    return sub.error();
+                nextCreate += s.createIntervalMs;
+            }
+            if (tick == nextPurge) {
+                if (auto p = purge(tick, report); !p)
+                    return p.error();
+                nextPurge += kDayMs;
+            }
+            if (tick == nextStatus)
+                nextStatus += s.statusIntervalMs;
+            if (tick == nextResult)
+                nextResult += s.resultIntervalMs;
+            t = tick;
+        }
+        // Requests that arrived after the last creation tick are counted at the next one.
+        if (auto sv = save(target, lastCreate); !sv)
+            return sv.error();
+        return report;
+    });
+}
+
+StoreResult<Done> Pipeline::createBatches(qint64 fromMs, qint64 toMs, TickReport &report)
+{
+    for (const Arrivals &a : m_workload.arrivals(at(fromMs), at(toMs))) {
+        Buffered &b = m_buffer[a.jobType + QLatin1Char('\n') + a.model];
+        b.count += a.count;
+        b.tokens += a.estimatedInputTokens;
+    }
+    for (auto it = m_buffer.begin(); it != m_buffer.end(); ++it) {
+        const QStringList key = it.key().split(QLatin1Char('\n'));
+        while (it->count >= m_settings.minSize) {
+            const qint64 n = std::min(it->count, m_settings.maxRequests);
+            const qint64 tokens = it->tokens * n / it->count;
+            auto id = m_jobs.nextJobId();
+            if (!id)
+                return id.error();
+            StoredJob s;
+            s.job.id = id.value();
+            s.job.status = JobStatus::Pending;
+            s.job.jobType = key.value(0);
+            s.job.model = key.value(1);
+            s.job.requestCount = n;
+            s.job.createdAt = at(toMs);
+            s.estimatedInputTokens = tokens;
+            if (auto w = m_jobs.insert(s, QStringLiteral("pipeline")); !w)
+                return w.error();
+            m_pending.append(s);
+            it->count -= n;
+            it->tokens -= tokens;
+            ++report.created;
+        }
+    }
+    return Done{};
+}
+
+StoreResult<Done> Pipeline::submitPending(qint64 atMs, TickReport &report)
+{
+    if (m_paused || !m_settings.processingEnabled)
+        return Done{};
+    qint64 enqueued = 0;
+    for (const StoredJob &s : m_flying)
+        enqueued += s.estimatedInputTokens;
+    // Priority is submission order: higher first, then the oldest (docs/api.md §7.5).
+    std::stable_sort(m_pending.begin(), m_pending.end(),
+                     [](const StoredJob &a, const StoredJob &b) { return a.job.priority > b.job.priority; });
+    const qint64 quota = m_provider.enqueuedTokenLimit();
+    while (!m_pending.isEmpty()) {
+        const StoredJob before = m_pending.first();
+        StoredJob s = before;
+        // Strict order: a job that does not fit waits, and so does everything behind it — unless
+        // nothing is in flight, when it goes anyway and the provider says what it thinks of it.
+        if (enqueued + s.estimatedInputTokens > quota && enqueued > 0)
+            break;
+        const BatchSubmission submission{s.job.id, s.job.jobType, s.job.model.value_or(QString()),
+                                         s.job.requestCount, s.estimatedInputTokens};
+        const auto batchId = m_provider.submit(submission, at(atMs));
+        if (!batchId)
+            break; // rate limited or unavailable: the next creation tick tries again
+        s.job.status = JobStatus::Validating;
+        s.job.batchId = batchId.value();
+        s.job.startedAt = at(atMs);
+        s.submittedAt = at(atMs);
+        if (auto w = m_jobs.update(before, s, at(atMs), QStringLiteral("pipeline")); !w)
+            return w.error();
+        m_pending.removeFirst();
+        m_flying.append(s);
+        enqueued += s.estimatedInputTokens;
+        ++report.submitted;
+    }
+    return Done{};
+}
+
+StoreResult<Done> Pipeline::poll(qint64 atMs, bool processResults, TickReport &report)
+{
+    for (int i = 0; i < m_flying.size(); ++i) {
+        const StoredJob before = m_flying.at(i);
+        StoredJob s = before;
+        const SubmittedBatch batch = submittedBatch(s);
+        auto status = m_provider.poll(batch, at(atMs));
+        if (!status)
+            continue; // the provider is not answering about this batch now; the next poll asks again
+        ProviderBatchStatus p = status.value();
+        if (s.job.status == JobStatus::Cancelling && p.status != JobStatus::Cancelling &&
+            p.status != JobStatus::Cancelled && !isFinished(p.status)) {
+            auto cancelled = m_provider.cancel(batch, at(atMs));
+            if (cancelled)
+                p = cancelled.value();
+        }
+        const bool final = isFinished(p.status);
+        if (final && !processResults)
+            continue; // the result-processing tick records it with its results
+        // A job being cancelled stays `cancelling` until the provider confirms.
+        JobStatus next = p.status;
+        if (s.job.status == JobStatus::Cancelling && !final)
+            next = JobStatus::Cancelling;
+        const bool moved = next != s.job.status;
+        const bool progressed =
+            p.completedCount != s.job.completedCount || p.failedCount != s.job.failedCount;
+        if (!final && !moved && !(progressed && m_settings.recordProgress))
+            continue;
+        const JobStatus previous = s.job.status;
+        s.job.status = next;
+        s.job.completedCount = p.completedCount;
+        s.job.failedCount = p.failedCount;
+        s.errorCounts = p.errorCounts;
+        s.job.inputTokens = p.inputTokens;
+        s.job.outputTokens = p.outputTokens;
+        QDateTime when = at(atMs);
+        if (final) {
+            const QDateTime finishedAt = p.finishedAt.value_or(at(atMs));
+            s.job.completedAt = finishedAt;
+            s.job.processingTimeMs =
+                s.job.startedAt ? std::max<qint64>(0, s.job.startedAt->msecsTo(finishedAt)) : 0;
+            if (const auto price = m_provider.price(s.job.model.value_or(QString()))) {
+                s.job.costEstimate = batchCost(*price, p.inputTokens, p.outputTokens);
+                s.individualCost = syncCost(*price, p.completedInputTokens, p.completedOutputTokens);
+            }
+            when = finishedAt;
+            ++report.finished;
+        } else if (next == JobStatus::InProgress && previous == JobStatus::Validating && p.inProgressAt) {
+            when = *p.inProgressAt;
+        }
+        if (auto w = m_jobs.update(before, s, when,
+                                   next == JobStatus::Cancelling ? QStringLiteral("pipeline")
+                                                                 : QStringLiteral("provider"),
+                                   p.batchError);
+            !w)
+            return w.error();
+        ++report.updated;
+        if (final)
+            m_flying.removeAt(i--);
+        else
+            m_flying[i] = s;
+    }
+    return Done{};
+}
+
+StoreResult<Done> Pipeline::purge(qint64 atMs, TickReport &report)
+{
+    const QDateTime cutoff = at(atMs - m_settings.retentionDays * kDayMs);
+    auto jobs = m_jobs.purgeCreatedBefore(cutoff);
+    if (!jobs)
+        return jobs.error();
+    auto admin = m_admin.purgeBefore(cutoff);
+    if (!admin)
+        return admin.error();
+    report.purged += jobs.value() + admin.value();
+    return Done{};
+}
+
+} // namespace batchmon

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "pipeline/Provider.h"
+#include "pipeline/Workload.h"
+#include "store/AdminStore.h"
+#include "store/JobStore.h"
+
+#include <QHash>
+
+#include <variant>
+
+namespace batchmon {
+
+/// The seed's BATCH_* parameters as the pipeline uses them.
+struct PipelineSettings
+{
+    qint64 createIntervalMs = 5 * 60 * 1000;
+    qint64 statusIntervalMs = 2 * 60 * 1000;
+    qint64 resultIntervalMs = 60 * 1000;
+    qint64 minSize = 10;
+    qint64 maxRequests = 1000;
+    qint64 retentionDays = 30;
+    bool processingEnabled = true;
+    /// Record in-progress counts at every status poll (live), or only status changes and results
+    /// (a backfill, where nobody watches the progress and it would be most of the writes).
+    bool recordProgress = true;
+
+    /// From the stored configuration; the error names the field whose schedule is not periodic.
+    static std::variant<PipelineSettings, QString> from(const BatchConfig &config);
+};
+
+/// What one advanceTo() did, for logs and tests.
+struct TickReport
+{
+    int created = 0;
+    int submitted = 0;
+    int updated = 0;
+    int finished = 0;
+    qint64 purged = 0;
+};
+
+/**
+ * The scheduler of the seed's Configuration section, driven by an explicit clock: advanceTo(now)
+ * runs every tick due since the last call, in time order — results every BATCH_RESULT_PROCESSING_
+ * INTERVAL, status polls every BATCH_STATUS_CHECK_INTERVAL, batch creation (grouping the requests
+ * that arrived by job type and model into batches of BATCH_MIN_SIZE … BATCH_MAX_REQUESTS) and
+ * submission (priority first, then oldest, within the provider's enqueued-token quota) every
+ * BATCH_CREATE_INTERVAL, purging past BATCH_MONITORING_RETENTION_DAYS once a day. With a pure provider
+ * and workload, the same clock gives the same history, which is how 30 days are backfilled in seconds.
+ *
+ * The clock and the requests still waiting for a batch are kept in the store, so a restarted process
+ * goes on where the last one stopped. Each advanceTo() is one transaction.
+ */
+class Pipeline
+{
+public:
+    Pipeline(Database &db, Provider &provider, Workload &workload, PipelineSettings settings);
+
+    void setSettings(const PipelineSettings &settings) { m_settings = settings; }
+    const PipelineSettings &settings() const { return m_settings; }
+
+    /// Where the clock stands; unset before the first advanceTo() of a new store.
+    StoreResult<std::optional<QDateTime>> clock();
+    /// Starts a new store's clock at `start` (the backfill's beginning); no-op once it has one.
+    StoreResult<Done> startAt(const QDateTime &start);
+    StoreResult<TickReport> advanceTo(const QDateTime &now);
+
+private:
+    struct Buffered
+    {
+        qint64 count = 0;
+        qint64 tokens = 0;
+    };
+
+    /// Loads the waiting requests; returns the time of the last creation tick.
+    StoreResult<qint64> load(qint64 clockMs);
+    StoreResult<Done> save(qint64 clockMs, qint64 lastCreateMs);
+    StoreResult<Done> createBatches(qint64 fromMs, qint64 toMs, TickReport &report);
+    StoreResult<Done> submitPending(qint64 atMs, TickReport &report);
+    StoreResult<Done> poll(qint64 atMs, bool processResults, TickReport &report);
+    StoreResult<Done> purge(qint64 atMs, TickReport &report);
+
+    Database &m_db;
+    JobStore m_jobs;
+    AdminStore m_admin;
+    Provider &m_provider;
+    Workload &m_workload;
+    PipelineSettings m_settings;
+
+    QHash<QString, Buffered> m_buffer; ///< "jobType\nmodel" → requests waiting for a batch
+    // Within one advanceTo() nothing else writes (it is one transaction), so the jobs it works on are
+    // read once and kept here: re-reading them at every tick made three days take 10 s.
+    QList<StoredJob> m_flying;  ///< submitted, not finished, oldest first
+    QList<StoredJob> m_pending; ///< pending, oldest first
+    bool m_paused = false;
+};
+
+} // namespace batchmon

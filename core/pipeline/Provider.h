@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "domain/JobStatus.h"
+#include "domain/Money.h"
+#include "util/Result.h"
+
+#include <QDateTime>
+#include <QMap>
+#include <QString>
+
+#include <optional>
+
+namespace batchmon {
+
+/// What the pipeline hands a provider: one batch of requests of one job type and model.
+struct BatchSubmission
+{
+    QString jobId; ///< batchmon's id, passed as batch metadata
+    QString jobType;
+    QString model;
+    qint64 requestCount = 0;
+    qint64 estimatedInputTokens = 0; ///< counted against the provider's enqueued-token quota
+};
+
+/// A batch as the pipeline remembers it: enough for a provider that keeps no state of its own (the
+/// simulated one) to answer for it after a restart. A real provider needs only `batchId`.
+struct SubmittedBatch
+{
+    QString batchId;
+    BatchSubmission submission;
+    QDateTime submittedAt;
+    std::optional<QDateTime> cancelRequestedAt;
+};
+
+/// A provider's view of one batch at one moment (OpenAI's Batch object, reduced to what we keep).
+struct ProviderBatchStatus
+{
+    QString batchId;
+    JobStatus status = JobStatus::Validating; ///< validating … cancelled; never pending or paused
+    qint64 completedCount = 0;                ///< requests with a successful response so far
+    qint64 failedCount = 0;                   ///< requests with an error so far
+    QMap<QString, qint64> errorCounts;        ///< failed requests by error code; sums to failedCount
+    qint64 inputTokens = 0;                   ///< billed usage of every request processed so far
+    qint64 outputTokens = 0;
+    qint64 completedInputTokens = 0; ///< the part of that usage spent on completed requests
+    qint64 completedOutputTokens = 0;
+    /// Set when the whole batch failed or expired: "invalid_request", "batch_expired", …
+    std::optional<QString> batchError;
+    std::optional<QDateTime> inProgressAt;
+    std::optional<QDateTime> finishedAt; ///< completed, failed, expired or cancelled
+};
+
+/// Why a provider call failed (not a failed batch: a call that did not go through).
+struct ProviderError
+{
+    enum class Kind
+    {
+        RateLimited,
+        QuotaExceeded,
+        NotFound,
+        Conflict,
+        Unavailable,
+        Other
+    };
+    Kind kind = Kind::Other;
+    QString message;
+    std::optional<int> retryAfterSeconds;
+};
+
+/// The price of a model per million tokens, at the synchronous (non-batch) rate, in dollars.
+struct ModelPrice
+{
+    double inputPerMillion = 0;
+    double outputPerMillion = 0;
+};
+
+/**
+ * A batch API: OpenAI's, or the simulated one. Calls are synchronous and take the current time
+ * explicitly, so the simulated provider is a pure function of its seed and the clock the pipeline
+ * drives (which is what lets 30 days be backfilled in seconds). The pipeline calls a provider from
+ * its own worker thread only.
+ */
+class Provider
+{
+public:
+    virtual ~Provider() = default;
+
+    /// Creates a batch; on success the batch is `validating` and its id is returned.
+    virtual Result<QString, ProviderError> submit(const BatchSubmission &batch, const QDateTime &now) = 0;
+    /// The batch's state at `now`.
+    virtual Result<ProviderBatchStatus, ProviderError> poll(const SubmittedBatch &batch,
+                                                            const QDateTime &now) = 0;
+    /// Asks to cancel at `now`; the batch goes to `cancelling`, later `cancelled` with what was processed
+    /// so far (the pipeline then polls with `cancelRequestedAt` set). Cancelling a finished batch is a
+    /// Conflict.
+    virtual Result<ProviderBatchStatus, ProviderError> cancel(const SubmittedBatch &batch,
+                                                              const QDateTime &now) = 0;
+
+    /// The provider's enqueued-token quota (input tokens of batches not yet finished).
+    virtual qint64 enqueuedTokenLimit() const = 0;
+    /// Synchronous price of `model`; nullopt for a model the provider does not know.
+    virtual std::optional<ModelPrice> price(const QString &model) const = 0;
+};
+
+} // namespace batchmon

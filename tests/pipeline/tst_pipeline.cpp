@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The scheduler over a real store with the simulated provider and workload: what days of history
+// look like, that the same clock gives the same history however it is advanced or restarted, and that
+// priority, the quota, pauses, cancels and retention act on it.
+#include "../store/StoreTestSupport.h"
+#include "pipeline/CronInterval.h"
+#include "pipeline/Pipeline.h"
+#include "pipeline/SimulatedProvider.h"
+#include "store/JobActions.h"
+#include "store/MonitoringEngine.h"
+
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QTest>
+
+using namespace batchmon;
+
+namespace {
+
+const QDateTime kStart(QDate(2026, 11, 1), QTime(0, 0), Qt::UTC);
+
+/// Every job, as text, to compare two stores' histories.
+QStringList dump(Database &db)
+{
+    QStringList rows;
+    auto q =
+        db.exec(QStringLiteral("SELECT ") + JobStore::columns() + QStringLiteral(" FROM jobs ORDER BY id"));
+    while (q.value().next()) {
+        QStringList fields;
+        for (int i = 0; i < q.value().record().count(); ++i)
+            fields << q.value().value(i).toString();
+        rows << fields.join(QLatin1Char('|'));
+    }
+    return rows;
+}
+
+qint64 countWhere(Database &db, const QString &condition)
+{
+    auto q = db.exec(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE ") + condition);
+    return q.value().next() ? q.value().value(0).toLongLong() : -1;
+}
+
+} // namespace
+
+class TestPipeline : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void cronIntervals_data()
+    {
+        QTest::addColumn<QString>("expression");
+        QTest::addColumn<qint64>("seconds"); // 0: refused
+        QTest::newRow("every minute") << "* * * * *" << qint64(60);
+        QTest::newRow("seed create") << "*/5 * * * *" << qint64(300);
+        QTest::newRow("seed status") << "*/2 * * * *" << qint64(120);
+        QTest::newRow("seed result") << "*/1 * * * *" << qint64(60);
+        QTest::newRow("hourly") << "15 * * * *" << qint64(3600);
+        QTest::newRow("daily") << "0 3 * * *" << qint64(86400);
+        QTest::newRow("spaces") << "  */10   * * * * " << qint64(600);
+        QTest::newRow("7 does not divide 60") << "*/7 * * * *" << qint64(0);
+        QTest::newRow("weekday") << "0 3 * * 1" << qint64(0);
+        QTest::newRow("four fields") << "*/5 * * *" << qint64(0);
+        QTest::newRow("minute 60") << "60 * * * *" << qint64(0);
+        QTest::newRow("words") << "every 5 minutes" << qint64(0);
+    }
+    void cronIntervals()
+    {
+        QFETCH(QString, expression);
+        QFETCH(qint64, seconds);
+        QString error;
+        const auto parsed = CronInterval::parse(expression, &error);
+        QCOMPARE(parsed.has_value(), seconds > 0);
+        if (parsed)
+            QCOMPARE(parsed->periodSeconds, seconds);
+        else
+            QVERIFY(error.contains(QStringLiteral("*/N * * * *")));
+    }
+
+    void settingsFromConfig()
+    {
+        BatchConfig c;
+        const auto s = PipelineSettings::from(c);
+        QVERIFY(std::holds_alternative<PipelineSettings>(s));
+        QCOMPARE(std::get<PipelineSettings>(s).createIntervalMs, 300000);
+        QCOMPARE(std::get<PipelineSettings>(s).statusIntervalMs, 120000);
+        QCOMPARE(std::get<PipelineSettings>(s).resultIntervalMs, 60000);
+        c.batchStatusCheckInterval = QStringLiteral("*/7 * * * *");
+        const auto bad = PipelineSettings::from(c);
+        QVERIFY(std::get<QString>(bad).startsWith(QStringLiteral("batchStatusCheckInterval: ")));
+    }
+
+    void threeDaysOfHistory()
+    {
+        QTemporaryDir dir;
+        auto db = openTestStore(QStringLiteral("sqlite"), dir);
+        SimulatedProvider provider(7);
+        SimulatedWorkload workload(7);
+        Pipeline pipeline(*db, provider, workload, PipelineSettings());
+        QVERIFY(pipeline.startAt(kStart).ok());
+        const auto report = pipeline.advanceTo(kStart.addDays(3));
+        QVERIFY2(report.ok(), qPrintable(report.ok() ? QString() : report.error().message));
+        // ~650 requests/hour for 72 hours in batches of ≤ 1000 of 6 streams, submitted and finished.
+        QVERIFY2(report.value().created > 150, qPrintable(QString::number(report.value().created)));
+        QCOMPARE(report.value().submitted,
+                 report.value().created - int(countWhere(*db, QStringLiteral("status = 'pending'"))));
+        QVERIFY(report.value().finished > 100);
+        QVERIFY(countWhere(*db, QStringLiteral("status = 'completed'")) > 100);
+        // The retired model's batches fail validation.
+        QVERIFY(countWhere(*db, QStringLiteral("status = 'failed' AND model = 'gpt-3.5-turbo-0301'")) > 0);
+        QCOMPARE(countWhere(*db, QStringLiteral("status IN ('completed', 'failed', 'expired')"
+                                                " AND completed_count + failed_count <> request_count")),
+                 0);
+        QCOMPARE(countWhere(
+                     *db, QStringLiteral("status = 'completed' AND (cost_micros <= 0 OR completed_at IS NULL"
+                                         " OR processing_time_ms IS NULL)")),
+                 0);
+        JobStore store(*db);
+        QVERIFY(store.aggregatesConsistent().value());
+
+        // The timelines are paths of the lifecycle.
+        const auto some = store.withStatus({JobStatus::Completed}).value();
+        const auto timeline = store.timeline(some.first().job.id).value();
+        QStringList path;
+        for (const TimelineEntry &e : timeline)
+            path << toWireString(e.status);
+        QCOMPARE(path.first(), QStringLiteral("pending"));
+        QCOMPARE(path.last(), QStringLiteral("completed"));
+        QVERIFY(path.contains(QStringLiteral("validating")));
+
+        // What the dashboard would show: savings, at most half the synchronous cost.
+        MonitoringEngine engine(*db, store);
+        const auto snapshot =
+            engine.snapshot(MonitoringQuery(), {kStart.addDays(3), provider.enqueuedTokenLimit(), 1000, {}});
+        QVERIFY(snapshot.ok());
+        const Summary &sum = snapshot.value().summary;
+        QVERIFY(sum.totalJobs > 40);
+        QVERIFY(*sum.successRate > 90);
+        QVERIFY(*sum.costSavings.savingsPercentage > 0);
+        QVERIFY(*sum.costSavings.savingsPercentage <= 50);
+    }
+
+    void sameClockSameHistory()
+    {
+        // One advance of two days, and the same two days in 97 uneven steps with a restart in the middle.
+        QTemporaryDir dirA, dirB;
+        auto a = openTestStore(QStringLiteral("sqlite"), dirA);
+        auto b = openTestStore(QStringLiteral("sqlite"), dirB);
+        SimulatedProvider provider(11);
+        SimulatedWorkload workload(11);
+        Pipeline one(*a, provider, workload, PipelineSettings());
+        QVERIFY(one.startAt(kStart).ok());
+        QVERIFY(one.advanceTo(kStart.addDays(2)).ok());
+        {
+            Pipeline first(*b, provider, workload, PipelineSettings());
+            QVERIFY(first.startAt(kStart).ok());
+            for (int step = 1; step <= 40; ++step)
+                QVERIFY(first.advanceTo(kStart.addSecs(step * 2161)).ok());
+        }
+        Pipeline second(*b, provider, workload, PipelineSettings()); // a new process, the same store
+        for (int step = 41; step < 97; ++step)
+            QVERIFY(second.advanceTo(kStart.addSecs(qMin<qint64>(step * 2161, 2 * 86400))).ok());
+        QVERIFY(second.advanceTo(kStart.addDays(2)).ok());
+        const QStringList left = dump(*a);
+        QVERIFY(left.size() > 100);
+        QCOMPARE(dump(*b), left);
+    }
+
+    void priorityQuotaAndPauses()
+    {
+        QTemporaryDir dir;
+        auto db = openTestStore(QStringLiteral("sqlite"), dir);
+        SimulationProfile profile;
+        profile.enqueuedTokenLimit = 1000000; // room for two of the jobs below at a time
+        SimulatedProvider provider(3, profile);
+        SimulatedWorkload none(3, 0); // no traffic: only the jobs made here
+        Pipeline pipeline(*db, provider, none, PipelineSettings());
+        JobStore store(*db);
+        JobActions actions(store);
+        QVERIFY(pipeline.startAt(kStart).ok());
+        const QList<JobPriority> priorities{JobPriority::Low, JobPriority::Normal, JobPriority::Urgent,
+                                            JobPriority::High, JobPriority::Normal};
+        for (int i = 0; i < priorities.size(); ++i) {
+            StoredJob s;
+            s.job.id = store.nextJobId().value();
+            s.job.jobType = QStringLiteral("ai_analysis");
+            s.job.model = QStringLiteral("gpt-4o-mini");
+            s.job.requestCount = 400;
+            s.job.priority = priorities[i];
+            s.job.createdAt = kStart.addSecs(i);
+            s.estimatedInputTokens = 480000;
+            QVERIFY(store.insert(s, QStringLiteral("pipeline")).ok());
+        }
+        // batch-job-5 (normal, newest) is paused: it must not go while paused.
+        QVERIFY(actions.pause(QStringLiteral("batch-job-5"), QStringLiteral("alice"), kStart).ok());
+
+        // The scheduler is paused: the first creation tick submits nothing.
+        AdminStore admin(*db);
+        QVERIFY(admin.setSchedulerPaused(true).ok());
+        QCOMPARE(pipeline.advanceTo(kStart.addSecs(301)).value().submitted, 0);
+        QVERIFY(admin.setSchedulerPaused(false).ok());
+        // Resumed: urgent, then high; the quota holds the rest back.
+        QCOMPARE(pipeline.advanceTo(kStart.addSecs(601)).value().submitted, 2);
+        auto status = [&](int n) {
+            return store.find(QStringLiteral("batch-job-%1").arg(n)).value()->job.status;
+        };
+        QVERIFY(status(3) != JobStatus::Pending);
+        QVERIFY(status(4) != JobStatus::Pending);
+        QCOMPARE(status(1), JobStatus::Pending);
+        QCOMPARE(status(2), JobStatus::Pending);
+        QCOMPARE(status(5), JobStatus::Paused);
+
+        // Cancel the urgent one while the provider runs it: cancelling, then cancelled.
+        QVERIFY(
+            actions.cancel(QStringLiteral("batch-job-3"), QStringLiteral("alice"), kStart.addSecs(700)).ok());
+        QCOMPARE(status(3), JobStatus::Cancelling);
+        QVERIFY(pipeline.advanceTo(kStart.addSecs(1200)).ok());
+        QCOMPARE(status(3), JobStatus::Cancelled);
+        const StoredJob cancelled = *store.find(QStringLiteral("batch-job-3")).value();
+        QVERIFY(cancelled.job.completedCount + cancelled.job.failedCount < cancelled.job.requestCount);
+        // Its quota is free again: normal (the older) goes next; low waits; the paused one waits.
+        QVERIFY(status(2) != JobStatus::Pending);
+        QCOMPARE(status(1), JobStatus::Pending);
+        QVERIFY(actions.resume(QStringLiteral("batch-job-5"), QStringLiteral("alice"), kStart.addSecs(1300))
+                    .ok());
+        QVERIFY(pipeline.advanceTo(kStart.addDays(1)).ok());
+        for (int n = 1; n <= 5; ++n)
+            QVERIFY2(isFinished(status(n)), qPrintable(toWireString(status(n))));
+        QVERIFY(store.aggregatesConsistent().value());
+    }
+
+    void retentionPurges()
+    {
+        QTemporaryDir dir;
+        auto db = openTestStore(QStringLiteral("sqlite"), dir);
+        SimulatedProvider provider(5);
+        SimulatedWorkload workload(5);
+        PipelineSettings settings;
+        settings.retentionDays = 1;
+        Pipeline pipeline(*db, provider, workload, settings);
+        QVERIFY(pipeline.startAt(kStart).ok());
+        const auto report = pipeline.advanceTo(kStart.addDays(3).addSecs(60));
+        QVERIFY(report.ok());
+        QVERIFY(report.value().purged > 0);
+        // Nothing finished is older than a day (rounded down to the hour) after the last daily purge.
+        const qint64 cutoff = kStart.addDays(2).toMSecsSinceEpoch();
+        QCOMPARE(
+            countWhere(*db, QStringLiteral("created_at < %1 AND status IN ('completed', 'failed', 'expired',"
+                                           " 'cancelled')")
+                                .arg(cutoff)),
+            0);
+        QVERIFY(JobStore(*db).aggregatesConsistent().value());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPipeline)
+#include "tst_pipeline.moc"
