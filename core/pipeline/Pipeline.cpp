@@ -63,6 +63,15 @@ std::variant<PipelineSettings, QString> PipelineSettings::from(const BatchConfig
     return s;
 }
 
+PipelineSettings PipelineSettings::backfill(const PipelineSettings &live)
+{
+    PipelineSettings s = live;
+    s.statusIntervalMs = std::max<qint64>(live.statusIntervalMs, 10 * 60 * 1000);
+    s.resultIntervalMs = std::max<qint64>(live.resultIntervalMs, 5 * 60 * 1000);
+    s.recordProgress = false;
+    return s;
+}
+
 Pipeline::Pipeline(Database &db, Provider &provider, Workload &workload, PipelineSettings settings)
     : m_db(db), m_jobs(db), m_admin(db), m_provider(provider), m_workload(workload), m_settings(settings)
 {}

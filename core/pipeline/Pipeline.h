@@ -28,6 +28,10 @@ struct PipelineSettings
 
     /// From the stored configuration; the error names the field whose schedule is not periodic.
     static std::variant<PipelineSettings, QString> from(const BatchConfig &config);
+    /// Writing history nobody watched: batches every 5 minutes as configured, but status and results
+    /// looked at every 10 and 5 minutes, and no in-progress counts. The history's jobs, outcomes and
+    /// times are the same (they come from the provider); only the polls are fewer.
+    static PipelineSettings backfill(const PipelineSettings &live);
 };
 
 /// What one advanceTo() did, for logs and tests.

@@ -139,23 +139,25 @@ StoreResult<Done> JobStore::applyDelta(const QString &jobType, qint64 bucketStar
 {
     if (delta.isZero())
         return Done{};
-    QStringList names;
-    QStringList placeholders;
-    QStringList updates;
-    for (const char *c : kRollupColumns) {
-        const QString name = QString::fromLatin1(c);
-        names << name;
-        placeholders << QStringLiteral("?");
-        updates << name + QStringLiteral(" = rollups.") + name + QStringLiteral(" + excluded.") + name;
-    }
+    static const QString sql = []() -> QString { // not auto: a QStringBuilder of temporaries
+        QStringList names;
+        QStringList placeholders;
+        QStringList updates;
+        for (const char *c : kRollupColumns) {
+            const QString name = QString::fromLatin1(c);
+            names << name;
+            placeholders << QStringLiteral("?");
+            updates << name + QStringLiteral(" = rollups.") + name + QStringLiteral(" + excluded.") + name;
+        }
+        return QStringLiteral("INSERT INTO rollups (bucket_start, job_type, ") +
+               names.join(QStringLiteral(", ")) + QStringLiteral(") VALUES (?, ?, ") +
+               placeholders.join(QStringLiteral(", ")) +
+               QStringLiteral(") ON CONFLICT (bucket_start, job_type) DO UPDATE SET ") +
+               updates.join(QStringLiteral(", "));
+    }();
     QVariantList values{bucketStart, jobType};
     values += rollupValues(delta);
-    auto r = m_db.exec(QStringLiteral("INSERT INTO rollups (bucket_start, job_type, ") +
-                           names.join(QStringLiteral(", ")) + QStringLiteral(") VALUES (?, ?, ") +
-                           placeholders.join(QStringLiteral(", ")) +
-                           QStringLiteral(") ON CONFLICT (bucket_start, job_type) DO UPDATE SET ") +
-                           updates.join(QStringLiteral(", ")),
-                       values);
+    auto r = m_db.exec(sql, values);
     if (!r)
         return r.error();
     return Done{};
