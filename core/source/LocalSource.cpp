@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "LocalSource.h"
+
+#include "LocalWorker.h"
+
+#include <QDir>
+#include <QPromise>
+#include <QStandardPaths>
+
+#include <memory>
+
+namespace batchmon {
+
+LocalSource::LocalSource(LocalSourceOptions options, QObject *parent) : DataSource(parent)
+{
+    m_thread.setObjectName(QStringLiteral("batchmon-local-source"));
+    m_worker = new LocalWorker(std::move(options));
+    m_worker->moveToThread(&m_thread);
+    // The worker (and its SQL connection) must die on its own thread.
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &LocalWorker::progress, this, &LocalSource::openProgress);
+    connect(m_worker, &LocalWorker::opened, this, &LocalSource::opened);
+    connect(m_worker, &LocalWorker::openFailed, this, &LocalSource::openFailed);
+    connect(m_worker, &LocalWorker::dataChanged, this, &DataSource::dataChanged);
+    m_thread.start();
+}
+
+LocalSource::~LocalSource()
+{
+    m_thread.quit();
+    m_thread.wait();
+}
+
+QString LocalSource::defaultDemoPath()
+{
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return QDir(folder).filePath(QStringLiteral("demo-workspace.sqlite"));
+}
+
+BatchConfig LocalSource::demoConfig()
+{
+    BatchConfig c;
+    c.batchMinSize = 100;
+    return c;
+}
+
+void LocalSource::open()
+{
+    QMetaObject::invokeMethod(m_worker, &LocalWorker::open, Qt::QueuedConnection);
+}
+
+template<typename T> QFuture<ApiResult<T>> LocalSource::run(std::function<ApiResult<T>(LocalWorker &)> work)
+{
+    auto promise = std::make_shared<QPromise<ApiResult<T>>>();
+    promise->start();
+    QFuture<ApiResult<T>> future = promise->future();
+    LocalWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker,
+        [worker, promise, work] {
+            promise->addResult(work(*worker));
+            promise->finish();
+        },
+        Qt::QueuedConnection);
+    return future;
+}
+
+QFuture<ApiResult<MonitoringSnapshot>> LocalSource::fetchMonitoring(const MonitoringQuery &query)
+{
+    return run<MonitoringSnapshot>([query](LocalWorker &w) { return w.monitoring(query); });
+}
+
+QFuture<ApiResult<Job>> LocalSource::fetchJob(const QString &id)
+{
+    return run<Job>([id](LocalWorker &w) { return w.job(id); });
+}
+
+QFuture<ApiResult<Job>> LocalSource::retryJob(const QString &id)
+{
+    return run<Job>([id](LocalWorker &w) { return w.act(JobAction::Retry, id); });
+}
+
+QFuture<ApiResult<Job>> LocalSource::cancelJob(const QString &id)
+{
+    return run<Job>([id](LocalWorker &w) { return w.act(JobAction::Cancel, id); });
+}
+
+QFuture<ApiResult<Job>> LocalSource::pauseJob(const QString &id)
+{
+    return run<Job>([id](LocalWorker &w) { return w.act(JobAction::Pause, id); });
+}
+
+QFuture<ApiResult<Job>> LocalSource::resumeJob(const QString &id)
+{
+    return run<Job>([id](LocalWorker &w) { return w.act(JobAction::Resume, id); });
+}
+
+QFuture<ApiResult<Job>> LocalSource::setJobPriority(const QString &id, JobPriority priority)
+{
+    return run<Job>([id, priority](LocalWorker &w) { return w.act(JobAction::SetPriority, id, priority); });
+}
+
+QFuture<ApiResult<AlertConfig>> LocalSource::fetchAlertConfig()
+{
+    return run<AlertConfig>([](LocalWorker &w) { return w.alertConfig(); });
+}
+
+QFuture<ApiResult<AlertConfig>> LocalSource::updateAlertConfig(const AlertConfig &config)
+{
+    return run<AlertConfig>([config](LocalWorker &w) { return w.setAlertConfig(config); });
+}
+
+QFuture<ApiResult<AlertEventPage>> LocalSource::fetchAlertEvents(const AlertEventQuery &query)
+{
+    return run<AlertEventPage>([query](LocalWorker &w) { return w.alertEvents(query); });
+}
+
+QFuture<ApiResult<AlertEvent>> LocalSource::acknowledgeAlertEvent(qint64 id)
+{
+    return run<AlertEvent>([id](LocalWorker &w) { return w.acknowledge(id); });
+}
+
+QFuture<ApiResult<BatchConfig>> LocalSource::fetchConfig()
+{
+    return run<BatchConfig>([](LocalWorker &w) { return w.config(); });
+}
+
+QFuture<ApiResult<BatchConfig>> LocalSource::updateConfig(const BatchConfig &config)
+{
+    return run<BatchConfig>([config](LocalWorker &w) { return w.setConfig(config); });
+}
+
+QFuture<ApiResult<SchedulerState>> LocalSource::pauseScheduler()
+{
+    return run<SchedulerState>([](LocalWorker &w) { return w.setSchedulerPaused(true); });
+}
+
+QFuture<ApiResult<SchedulerState>> LocalSource::resumeScheduler()
+{
+    return run<SchedulerState>([](LocalWorker &w) { return w.setSchedulerPaused(false); });
+}
+
+} // namespace batchmon

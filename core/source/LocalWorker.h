@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "LocalSource.h"
+#include "pipeline/Pipeline.h"
+#include "pipeline/SimulatedProvider.h"
+#include "store/AdminStore.h"
+#include "store/JobActions.h"
+#include "store/MonitoringEngine.h"
+
+#include <QTimer>
+
+#include <memory>
+
+namespace batchmon {
+
+/// LocalSource's half on its worker thread: owns the store, the engine and the pipeline.
+class LocalWorker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit LocalWorker(LocalSourceOptions options);
+    ~LocalWorker() override;
+
+    /// Opens the store, backfills a new one, starts the live ticks.
+    void open();
+    bool isOpen() const { return m_db != nullptr; }
+
+    ApiResult<MonitoringSnapshot> monitoring(const MonitoringQuery &query);
+    ApiResult<Job> job(const QString &id);
+    ApiResult<Job> act(JobAction action, const QString &id, JobPriority priority = JobPriority::Normal);
+    ApiResult<AlertConfig> alertConfig();
+    ApiResult<AlertConfig> setAlertConfig(const AlertConfig &config);
+    ApiResult<AlertEventPage> alertEvents(const AlertEventQuery &query);
+    ApiResult<AlertEvent> acknowledge(qint64 id);
+    ApiResult<BatchConfig> config();
+    ApiResult<BatchConfig> setConfig(const BatchConfig &config);
+    ApiResult<SchedulerState> setSchedulerPaused(bool paused);
+
+signals:
+    void progress(int percent);
+    void opened();
+    void openFailed(const QString &message);
+    void dataChanged();
+
+private:
+    void tick();
+    /// An error for a call made when the store could not be opened.
+    static ApiError notOpen();
+    static ApiError fromStore(const StoreError &error);
+    StoreResult<Done> applyConfig(const BatchConfig &config);
+
+    LocalSourceOptions m_options;
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<JobStore> m_jobs;
+    std::unique_ptr<AdminStore> m_admin;
+    std::unique_ptr<MonitoringEngine> m_engine;
+    std::unique_ptr<JobActions> m_actions;
+    SimulatedProvider m_provider;
+    SimulatedWorkload m_workload;
+    std::unique_ptr<Pipeline> m_pipeline;
+    QTimer m_ticker; ///< a child, so it moves to the worker thread with its parent
+    QString m_openError;
+};
+
+} // namespace batchmon

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The demo workspace: a new file opens with 30 days of history off the calling thread, answers the
+// contract's calls, runs live, keeps its history across a reopen, and refuses what the API refuses.
+#include "Await.h"
+#include "source/LocalSource.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+
+using namespace batchmon;
+
+namespace {
+
+/// A clock the test moves: the live pipeline follows it.
+struct TestClock
+{
+    std::atomic<qint64> ms{QDateTime(QDate(2026, 11, 29), QTime(9, 0), Qt::UTC).toMSecsSinceEpoch()};
+    QDateTime now() const { return QDateTime::fromMSecsSinceEpoch(ms.load(), Qt::UTC); }
+};
+
+LocalSourceOptions optionsFor(const QString &path, TestClock &clock)
+{
+    LocalSourceOptions o;
+    o.databasePath = path;
+    o.liveTickMs = 50;
+    o.clock = [&clock] {
+        return clock.now();
+    };
+    return o;
+}
+
+} // namespace
+
+class TestLocalSource : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void demoWorkspace()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("demo/demo.sqlite")); // the folder is created
+        TestClock clock;
+        LocalSource source(optionsFor(path, clock));
+        QSignalSpy opened(&source, &LocalSource::opened);
+        QSignalSpy progress(&source, &LocalSource::openProgress);
+        QSignalSpy failed(&source, &LocalSource::openFailed);
+
+        // The calling thread stays free during the backfill: its own timer keeps firing.
+        int uiTicks = 0;
+        QTimer ui;
+        ui.setInterval(10);
+        connect(&ui, &QTimer::timeout, this, [&] { ++uiTicks; });
+        ui.start();
+        QElapsedTimer elapsed;
+        elapsed.start();
+        source.open();
+        // A call made before the store is open waits for it rather than failing.
+        auto early = source.fetchMonitoring(MonitoringQuery());
+        QVERIFY(opened.wait(60000));
+        qInfo("first open with a 30-day backfill: %lld ms", elapsed.elapsed());
+        QVERIFY(failed.isEmpty());
+        QVERIFY(uiTicks > 5);
+        QVERIFY(!progress.isEmpty());
+        QCOMPARE(progress.last().first().toInt(), 100);
+
+        const auto first = awaitResult(early);
+        QVERIFY(first.ok());
+        // Seed-like numbers: about 150 jobs a day of about 100 requests.
+        MonitoringQuery month;
+        month.timeRange = TimeRange::LastMonth;
+        month.includeDetails = true;
+        const auto snapshot = awaitResult(source.fetchMonitoring(month));
+        QVERIFY(snapshot.ok());
+        const MonitoringSnapshot &s = snapshot.value();
+        QVERIFY2(s.summary.totalJobs > 30 * 100 && s.summary.totalJobs < 30 * 250,
+                 qPrintable(QString::number(s.summary.totalJobs)));
+        QVERIFY(*s.performance.throughput.averageBatchSize >= 100);
+        QVERIFY(*s.summary.successRate > 90 && *s.summary.successRate < 100);
+        QVERIFY(*s.summary.costSavings.savingsPercentage > 30 &&
+                *s.summary.costSavings.savingsPercentage <= 50);
+        QVERIFY(s.queues.completed > 1000);
+        QVERIFY(s.queues.failed > 0);
+        QCOMPARE(s.jobs.size(), 50);
+        QVERIFY(s.jobs.first().timeline.has_value());
+
+        // Actions go through the state machine: a finished job cannot be paused.
+        const Job completed = [&] {
+            for (const Job &j : s.jobs) {
+                if (j.status == JobStatus::Completed)
+                    return j;
+            }
+            return Job();
+        }();
+        QVERIFY(!completed.id.isEmpty());
+        const auto refused = awaitResult(source.pauseJob(completed.id));
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().kind, ApiError::Kind::Conflict);
+        QVERIFY(refused.error().message.contains(QStringLiteral("pause is allowed only when it is pending")));
+        const auto missing = awaitResult(source.fetchJob(QStringLiteral("batch-job-0")));
+        QCOMPARE(missing.error().kind, ApiError::Kind::NotFound);
+
+        // The scheduler can be paused and resumed.
+        QCOMPARE(awaitResult(source.pauseScheduler()).value().paused, true);
+        QCOMPARE(awaitResult(source.fetchMonitoring(MonitoringQuery())).value().scheduler->paused, true);
+        QCOMPARE(awaitResult(source.resumeScheduler()).value().paused, false);
+
+        // A configuration the pipeline cannot run is refused and not stored.
+        BatchConfig bad = LocalSource::demoConfig();
+        bad.batchCreateInterval = QStringLiteral("*/7 * * * *");
+        const auto refusedConfig = awaitResult(source.updateConfig(bad));
+        QCOMPARE(refusedConfig.error().kind, ApiError::Kind::BadRequest);
+        QVERIFY(refusedConfig.error().message.startsWith(QStringLiteral("batchCreateInterval")));
+        QVERIFY(awaitResult(source.fetchConfig()).value() == LocalSource::demoConfig());
+
+        // Live: as the clock moves on, the pipeline runs and says so.
+        QSignalSpy changed(&source, &DataSource::dataChanged);
+        clock.ms += 10 * 60 * 1000;
+        QVERIFY(changed.wait(10000));
+        const auto later = awaitResult(source.fetchMonitoring(MonitoringQuery()));
+        QVERIFY(later.value().generatedAt > s.generatedAt);
+    }
+
+    void reopenKeepsHistory()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("demo.sqlite"));
+        TestClock clock;
+        qint64 before = 0;
+        {
+            LocalSource source(optionsFor(path, clock));
+            QSignalSpy opened(&source, &LocalSource::opened);
+            source.open();
+            QVERIFY(opened.wait(60000));
+            MonitoringQuery q;
+            q.timeRange = TimeRange::LastWeek;
+            before = awaitResult(source.fetchMonitoring(q)).value().summary.totalJobs;
+        }
+        clock.ms += 3600 * 1000; // an hour later
+        LocalSource again(optionsFor(path, clock));
+        QSignalSpy opened(&again, &LocalSource::opened);
+        QElapsedTimer elapsed;
+        elapsed.start();
+        again.open();
+        QVERIFY(opened.wait(60000));
+        qInfo("reopen with one hour to catch up: %lld ms", elapsed.elapsed());
+        MonitoringQuery q;
+        q.timeRange = TimeRange::LastWeek;
+        const qint64 after = awaitResult(again.fetchMonitoring(q)).value().summary.totalJobs;
+        // The same history, plus what the hour added (minus what slid out of the week).
+        QVERIFY2(qAbs(after - before) < 60, qPrintable(QStringLiteral("%1 → %2").arg(before).arg(after)));
+    }
+
+    void unopenableFile()
+    {
+        TestClock clock;
+        LocalSource source(optionsFor(QStringLiteral("/proc/batchmon-cannot-be-here/demo.sqlite"), clock));
+        QSignalSpy failed(&source, &LocalSource::openFailed);
+        source.open();
+        QVERIFY(failed.wait(10000));
+        QVERIFY(!failed.first().first().toString().isEmpty());
+        const auto r = awaitResult(source.fetchMonitoring(MonitoringQuery()));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().kind, ApiError::Kind::ServerError);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLocalSource)
+#include "tst_localsource.moc"
