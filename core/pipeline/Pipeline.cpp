@@ -60,6 +60,7 @@ std::variant<PipelineSettings, QString> PipelineSettings::from(const BatchConfig
     s.maxRequests = c.batchMaxRequests;
     s.retentionDays = c.batchMonitoringRetentionDays;
     s.processingEnabled = c.batchProcessingEnabled;
+    s.timeoutMs = c.batchTimeoutHours * 3600 * 1000;
     return s;
 }
 
@@ -296,6 +297,18 @@ StoreResult<Done> Pipeline::poll(qint64 atMs, bool processResults, TickReport &r
             auto cancelled = m_provider.cancel(batch, at(atMs));
             if (cancelled)
                 p = cancelled.value();
+        }
+        if (!isFinished(p.status) && s.job.status != JobStatus::Cancelling && s.submittedAt &&
+            atMs - s.submittedAt->toMSecsSinceEpoch() >= m_settings.timeoutMs) {
+            // Our own timeout, which may be shorter than the provider's window: stop paying for it.
+            m_provider.cancel(batch, at(atMs));
+            const qint64 unprocessed = s.job.requestCount - p.completedCount - p.failedCount;
+            p.status = JobStatus::Expired;
+            p.failedCount += unprocessed;
+            if (unprocessed > 0)
+                p.errorCounts[QStringLiteral("batch_expired")] += unprocessed;
+            p.batchError = QStringLiteral("batch_expired");
+            p.finishedAt = s.submittedAt->addMSecs(m_settings.timeoutMs);
         }
         const bool final = isFinished(p.status);
         if (final && !processResults)

@@ -21,6 +21,9 @@ struct PipelineSettings
     qint64 minSize = 10;
     qint64 maxRequests = 1000;
     qint64 retentionDays = 30;
+    /// BATCH_TIMEOUT_HOURS: a submitted batch not finished this long after submission is expired by
+    /// the pipeline (its unprocessed requests fail with batch_expired) and cancelled at the provider.
+    qint64 timeoutMs = 24LL * 3600 * 1000;
     bool processingEnabled = true;
     /// Record in-progress counts at every status poll (live), or only status changes and results
     /// (a backfill, where nobody watches the progress and it would be most of the writes).

@@ -229,6 +229,37 @@ private slots:
         QVERIFY(store.aggregatesConsistent().value());
     }
 
+    void timeoutExpires()
+    {
+        QTemporaryDir dir;
+        auto db = openTestStore(QStringLiteral("sqlite"), dir);
+        SimulatedProvider provider(9);
+        SimulatedWorkload none(9, 0);
+        PipelineSettings settings;
+        settings.timeoutMs = 3600 * 1000; // BATCH_TIMEOUT_HOURS=1
+        Pipeline pipeline(*db, provider, none, settings);
+        JobStore store(*db);
+        QVERIFY(pipeline.startAt(kStart).ok());
+        StoredJob s; // 1000 requests at 6–24 s each: hours at the provider
+        s.job.id = store.nextJobId().value();
+        s.job.jobType = QStringLiteral("ai_analysis");
+        s.job.model = QStringLiteral("gpt-4o-mini");
+        s.job.requestCount = 1000;
+        s.job.createdAt = kStart;
+        s.estimatedInputTokens = 1200000;
+        QVERIFY(store.insert(s, QStringLiteral("pipeline")).ok());
+        QVERIFY(pipeline.advanceTo(kStart.addSecs(3 * 3600)).ok());
+        const StoredJob after = *store.find(s.job.id).value();
+        QCOMPARE(after.job.status, JobStatus::Expired);
+        QCOMPARE(after.job.completedCount + after.job.failedCount, after.job.requestCount);
+        QVERIFY(after.errorCounts.value(QStringLiteral("batch_expired")) > 0);
+        QVERIFY(after.job.completedCount > 0); // what was done before the timeout is kept
+        QCOMPARE(after.job.completedAt, std::optional<QDateTime>(after.submittedAt->addSecs(3600)));
+        QCOMPARE(store.timeline(s.job.id).value().last().note,
+                 std::optional<QString>(QStringLiteral("batch_expired")));
+        QVERIFY(store.aggregatesConsistent().value());
+    }
+
     void retentionPurges()
     {
         QTemporaryDir dir;
