@@ -577,7 +577,7 @@ private slots:
             return std::fabs(actual - expected) <= tolerance;
         };
         // Binomial shares: four standard deviations and a little more.
-        const auto shareTolerance = [count](double p) {
+        const auto shareTolerance = [&](double p) {
             return 4 * std::sqrt(p * (1 - p) / count) + 0.001;
         };
         const double failedShare = double(outcomes.value(JobStatus::Failed)) / count;
