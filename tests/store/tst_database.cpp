@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Opening stores: migrations apply once, a newer schema is refused, bad URLs and unreachable
+// servers give messages that say what to do and never show a password.
+#include "store/Database.h"
+
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace batchmon;
+
+class TestDatabase : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void migratesOnceAndReopens()
+    {
+        QTemporaryDir dir;
+        const QString url = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("a/b/store.db"));
+        {
+            auto db = Database::open(url);
+            QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : db.error().message));
+            QCOMPARE(db.value()->schemaVersion(), 1);
+            QVERIFY(
+                db.value()->exec(QStringLiteral("INSERT INTO settings (key, value) VALUES ('k', 'v')")).ok());
+        }
+        auto again = Database::open(url);
+        QVERIFY(again.ok());
+        QCOMPARE(again.value()->schemaVersion(), 1);
+        auto rows = again.value()->exec(QStringLiteral("SELECT COUNT(*) FROM schema_version"));
+        QVERIFY(rows.ok() && rows.value().next());
+        QCOMPARE(rows.value().value(0).toInt(), 1); // not applied twice
+        auto kept = again.value()->exec(QStringLiteral("SELECT value FROM settings WHERE key = 'k'"));
+        QVERIFY(kept.ok() && kept.value().next());
+        QCOMPARE(kept.value().value(0).toString(), QStringLiteral("v"));
+        auto mode = again.value()->exec(QStringLiteral("PRAGMA journal_mode"));
+        QVERIFY(mode.ok() && mode.value().next());
+        QCOMPARE(mode.value().value(0).toString(), QStringLiteral("wal"));
+    }
+
+    void newerSchemaIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString url = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("store.db"));
+        {
+            auto db = Database::open(url);
+            QVERIFY(db.ok());
+            QVERIFY(
+                db.value()->exec(QStringLiteral("INSERT INTO schema_version (version) VALUES (99)")).ok());
+        }
+        auto newer = Database::open(url);
+        QVERIFY(!newer.ok());
+        QCOMPARE(newer.error().kind, StoreError::Kind::Migration);
+        QVERIFY(newer.error().message.contains(QStringLiteral("schema version 99")));
+        QVERIFY(newer.error().message.contains(QStringLiteral("Use a newer batchmon")));
+    }
+
+    void nestedTransactions()
+    {
+        auto db = Database::open(QStringLiteral("sqlite::memory:"));
+        QVERIFY(db.ok());
+        Database &d = *db.value();
+        // An inner failure rolls the whole outer transaction back.
+        QVERIFY(d.begin().ok());
+        QVERIFY(d.exec(QStringLiteral("INSERT INTO settings (key, value) VALUES ('a', '1')")).ok());
+        QVERIFY(d.begin().ok());
+        d.rollback();
+        QVERIFY(!d.commit().ok());
+        auto none = d.exec(QStringLiteral("SELECT COUNT(*) FROM settings"));
+        QVERIFY(none.ok() && none.value().next());
+        QCOMPARE(none.value().value(0).toInt(), 0);
+        // Inner commits take effect with the outer one.
+        QVERIFY(d.begin().ok());
+        QVERIFY(d.begin().ok());
+        QVERIFY(d.exec(QStringLiteral("INSERT INTO settings (key, value) VALUES ('b', '2')")).ok());
+        QVERIFY(d.commit().ok());
+        QVERIFY(d.commit().ok());
+        auto one = d.exec(QStringLiteral("SELECT COUNT(*) FROM settings"));
+        QVERIFY(one.ok() && one.value().next());
+        QCOMPARE(one.value().value(0).toInt(), 1);
+    }
+
+    void badUrls_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("scheme") << "mysql://u:pw@host/db"
+                                << "must be sqlite:PATH or postgresql://";
+        QTest::newRow("empty sqlite") << "sqlite:"
+                                      << "no file named";
+        QTest::newRow("pg without db") << "postgresql://u:hunter2@127.0.0.1:5432"
+                                       << "expected postgresql://";
+        QTest::newRow("pg refused") << "postgresql://u:hunter2@127.0.0.1:1/db"
+                                    << "Cannot open the database";
+        QTest::newRow("unwritable folder") << "sqlite:/proc/batchmon/x/store.db"
+                                           << "Cannot create the folder";
+    }
+    void badUrls()
+    {
+        QFETCH(QString, url);
+        QFETCH(QString, says);
+        auto db = Database::open(url);
+        QVERIFY(!db.ok());
+        QCOMPARE(db.error().kind, StoreError::Kind::Open);
+        QVERIFY2(db.error().message.contains(says), qPrintable(db.error().message));
+        QVERIFY2(!db.error().message.contains(QStringLiteral("hunter2")), qPrintable(db.error().message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDatabase)
+#include "tst_database.moc"
