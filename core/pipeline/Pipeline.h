@@ -95,7 +95,10 @@ private:
     Workload &m_workload;
     PipelineSettings m_settings;
 
-    QHash<QString, Buffered> m_buffer; ///< "jobType\nmodel" → requests waiting for a batch
+    /// "jobType\nmodel" → requests waiting for a batch. A QMap, not a QHash: batches are made in
+    /// its iteration order, and QHash's differs between processes, which gave a restarted pipeline
+    /// other job ids than an uninterrupted one.
+    QMap<QString, Buffered> m_buffer;
     // Within one advanceTo() nothing else writes (it is one transaction), so the jobs it works on are
     // read once and kept here: re-reading them at every tick made three days take 10 s.
     QList<StoredJob> m_flying;  ///< submitted, not finished, oldest first

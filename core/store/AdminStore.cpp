@@ -3,7 +3,9 @@
 
 #include "json/Codec.h"
 
+#include "SqlValues.h"
 #include <QJsonDocument>
+
 #include <QSqlQuery>
 
 namespace batchmon {
@@ -13,27 +15,6 @@ namespace {
 const QString kBatchConfig = QStringLiteral("batch_config");
 const QString kAlertConfig = QStringLiteral("alert_config");
 const QString kSchedulerPaused = QStringLiteral("scheduler_paused");
-
-QVariant nullableMs(const std::optional<QDateTime> &t)
-{
-    return t ? QVariant(t->toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
-}
-
-QVariant nullableText(const std::optional<QString> &s)
-{
-    return s ? QVariant(*s) : QVariant(QMetaType::fromType<QString>());
-}
-
-std::optional<QDateTime> timeOrNull(const QVariant &v)
-{
-    return v.isNull() ? std::nullopt
-                      : std::optional<QDateTime>(QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC));
-}
-
-std::optional<QString> textOrNull(const QVariant &v)
-{
-    return v.isNull() ? std::nullopt : std::optional<QString>(v.toString());
-}
 
 const QString kEventColumns =
     QStringLiteral("id, rule, severity, observed_value, threshold, message, first_seen,"
@@ -50,10 +31,10 @@ AlertEvent readEvent(const QSqlQuery &q)
     e.message = q.value(5).toString();
     e.firstSeen = QDateTime::fromMSecsSinceEpoch(q.value(6).toLongLong(), Qt::UTC);
     e.lastSeen = QDateTime::fromMSecsSinceEpoch(q.value(7).toLongLong(), Qt::UTC);
-    e.resolvedAt = timeOrNull(q.value(8));
-    e.acknowledgedBy = textOrNull(q.value(9));
-    e.acknowledgedAt = timeOrNull(q.value(10));
-    e.jobId = textOrNull(q.value(11));
+    e.resolvedAt = sql::optionalTime(q.value(8));
+    e.acknowledgedBy = sql::optionalText(q.value(9));
+    e.acknowledgedAt = sql::optionalTime(q.value(10));
+    e.jobId = sql::optionalText(q.value(11));
     return e;
 }
 
@@ -149,8 +130,8 @@ StoreResult<AlertEvent> AdminStore::addAlertEvent(const AlertEvent &e)
                        " first_seen, last_seen, resolved_at, acknowledged_by, acknowledged_at, job_id)"
                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
         {toWireString(e.rule), toWireString(e.severity), e.observedValue, e.threshold, e.message,
-         e.firstSeen.toMSecsSinceEpoch(), e.lastSeen.toMSecsSinceEpoch(), nullableMs(e.resolvedAt),
-         nullableText(e.acknowledgedBy), nullableMs(e.acknowledgedAt), nullableText(e.jobId)});
+         e.firstSeen.toMSecsSinceEpoch(), e.lastSeen.toMSecsSinceEpoch(), sql::fromTime(e.resolvedAt),
+         sql::fromText(e.acknowledgedBy), sql::fromTime(e.acknowledgedAt), sql::fromText(e.jobId)});
     if (!q)
         return q.error();
     if (!q.value().next())
@@ -162,12 +143,13 @@ StoreResult<AlertEvent> AdminStore::addAlertEvent(const AlertEvent &e)
 
 StoreResult<Done> AdminStore::updateAlertEvent(const AlertEvent &e)
 {
-    auto q = m_db.exec(
-        QStringLiteral("UPDATE alert_events SET severity = ?, observed_value = ?, threshold = ?,"
-                       " message = ?, last_seen = ?, resolved_at = ?, acknowledged_by = ?,"
-                       " acknowledged_at = ? WHERE id = ?"),
-        {toWireString(e.severity), e.observedValue, e.threshold, e.message, e.lastSeen.toMSecsSinceEpoch(),
-         nullableMs(e.resolvedAt), nullableText(e.acknowledgedBy), nullableMs(e.acknowledgedAt), e.id});
+    auto q =
+        m_db.exec(QStringLiteral("UPDATE alert_events SET severity = ?, observed_value = ?, threshold = ?,"
+                                 " message = ?, last_seen = ?, resolved_at = ?, acknowledged_by = ?,"
+                                 " acknowledged_at = ? WHERE id = ?"),
+                  {toWireString(e.severity), e.observedValue, e.threshold, e.message,
+                   e.lastSeen.toMSecsSinceEpoch(), sql::fromTime(e.resolvedAt),
+                   sql::fromText(e.acknowledgedBy), sql::fromTime(e.acknowledgedAt), e.id});
     if (!q)
         return q.error();
     if (q.value().numRowsAffected() == 0)
@@ -231,8 +213,8 @@ StoreResult<qint64> AdminStore::appendAudit(const AuditEntry &a)
     auto q =
         m_db.exec(QStringLiteral("INSERT INTO audit_log (at, actor, action, target, outcome, client_address,"
                                  " detail) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-                  {a.at.toMSecsSinceEpoch(), a.actor, a.action, nullableText(a.target), a.outcome,
-                   a.clientAddress, nullableText(a.detail)});
+                  {a.at.toMSecsSinceEpoch(), a.actor, a.action, sql::fromText(a.target), a.outcome,
+                   a.clientAddress, sql::fromText(a.detail)});
     if (!q)
         return q.error();
     if (!q.value().next())
@@ -271,8 +253,8 @@ StoreResult<AuditPage> AdminStore::auditLog(qint64 page, qint64 limit, const std
         const QSqlQuery &r = q.value();
         out.entries.append({r.value(0).toLongLong(),
                             QDateTime::fromMSecsSinceEpoch(r.value(1).toLongLong(), Qt::UTC),
-                            r.value(2).toString(), r.value(3).toString(), textOrNull(r.value(4)),
-                            r.value(5).toString(), r.value(6).toString(), textOrNull(r.value(7))});
+                            r.value(2).toString(), r.value(3).toString(), sql::optionalText(r.value(4)),
+                            r.value(5).toString(), r.value(6).toString(), sql::optionalText(r.value(7))});
     }
     out.pagination = pageOf(page, limit, total);
     return out;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "JobStore.h"
 
+#include "SqlValues.h"
+
 #include <QSqlQuery>
 
 #include <algorithm>
@@ -10,33 +12,6 @@ namespace batchmon {
 namespace {
 
 constexpr auto kRateLimited = "rate_limit_exceeded";
-
-QVariant ms(const std::optional<QDateTime> &t)
-{
-    return t ? QVariant(t->toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
-}
-
-QVariant text(const std::optional<QString> &s)
-{
-    return s ? QVariant(*s) : QVariant(QMetaType::fromType<QString>());
-}
-
-QVariant count(const std::optional<qint64> &v)
-{
-    return v ? QVariant(*v) : QVariant(QMetaType::fromType<qint64>());
-}
-
-std::optional<QDateTime> timeOrNull(const QVariant &v)
-{
-    if (v.isNull())
-        return std::nullopt;
-    return QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
-}
-
-std::optional<QString> textOrNull(const QVariant &v)
-{
-    return v.isNull() ? std::nullopt : std::optional<QString>(v.toString());
-}
 
 qint64 hourOf(const QDateTime &t)
 {
@@ -96,28 +71,28 @@ StoredJob JobStore::readJob(const QSqlQuery &q)
     StoredJob s;
     Job &j = s.job;
     j.id = q.value(0).toString();
-    j.batchId = textOrNull(q.value(1));
+    j.batchId = sql::optionalText(q.value(1));
     j.status = jobStatusFromWire(q.value(2).toString()).value_or(JobStatus::Pending);
     j.jobType = q.value(3).toString();
-    j.model = textOrNull(q.value(4));
+    j.model = sql::optionalText(q.value(4));
     j.priority = JobPriority(qBound(0, q.value(5).toInt(), int(JobPriority::Urgent)));
     j.requestCount = q.value(6).toLongLong();
     j.completedCount = q.value(7).toLongLong();
     j.failedCount = q.value(8).toLongLong();
     j.createdAt = QDateTime::fromMSecsSinceEpoch(q.value(9).toLongLong(), Qt::UTC);
-    j.startedAt = timeOrNull(q.value(10));
-    j.completedAt = timeOrNull(q.value(11));
+    j.startedAt = sql::optionalTime(q.value(10));
+    j.completedAt = sql::optionalTime(q.value(11));
     j.processingTimeMs =
         q.value(12).isNull() ? std::nullopt : std::optional<qint64>(q.value(12).toLongLong());
     j.costEstimate = Money::fromMicros(q.value(13).toLongLong());
     s.individualCost = Money::fromMicros(q.value(14).toLongLong());
-    j.retryOf = textOrNull(q.value(15));
+    j.retryOf = sql::optionalText(q.value(15));
     j.attempt = q.value(16).toLongLong();
     j.inputTokens = q.value(17).toLongLong();
     j.outputTokens = q.value(18).toLongLong();
     s.estimatedInputTokens = q.value(19).toLongLong();
-    s.submittedAt = timeOrNull(q.value(20));
-    s.cancelRequestedAt = timeOrNull(q.value(21));
+    s.submittedAt = sql::optionalTime(q.value(20));
+    s.cancelRequestedAt = sql::optionalTime(q.value(21));
     if (!q.value(22).isNull())
         s.errorCounts.insert(QString::fromLatin1(kRateLimited), q.value(22).toLongLong());
     return s;
@@ -199,7 +174,7 @@ StoreResult<Done> JobStore::addTimeline(const QString &id, JobStatus status, con
 {
     auto r = m_db.exec(
         QStringLiteral("INSERT INTO job_timeline (job_id, status, at, actor, note) VALUES (?, ?, ?, ?, ?)"),
-        {id, toWireString(status), at.toMSecsSinceEpoch(), actor, text(note)});
+        {id, toWireString(status), at.toMSecsSinceEpoch(), actor, sql::fromText(note)});
     if (!r)
         return r.error();
     return Done{};
@@ -214,27 +189,27 @@ StoreResult<Done> JobStore::insert(const StoredJob &s, const QString &actor,
             QStringLiteral("INSERT INTO jobs (") + columns().section(QStringLiteral(", (SELECT"), 0, 0) +
                 QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             {j.id,
-             text(j.batchId),
+             sql::fromText(j.batchId),
              toWireString(j.status),
              j.jobType,
-             text(j.model),
+             sql::fromText(j.model),
              int(j.priority),
              j.requestCount,
              j.completedCount,
              j.failedCount,
              j.createdAt.toMSecsSinceEpoch(),
-             ms(j.startedAt),
-             ms(j.completedAt),
-             count(j.processingTimeMs),
+             sql::fromTime(j.startedAt),
+             sql::fromTime(j.completedAt),
+             sql::fromCount(j.processingTimeMs),
              j.costEstimate.micros(),
              s.individualCost.micros(),
-             text(j.retryOf),
+             sql::fromText(j.retryOf),
              j.attempt,
              j.inputTokens,
              j.outputTokens,
              s.estimatedInputTokens,
-             ms(s.submittedAt),
-             ms(s.cancelRequestedAt)});
+             sql::fromTime(s.submittedAt),
+             sql::fromTime(s.cancelRequestedAt)});
         if (!r)
             return r.error();
         if (auto w = writeErrors(s); !w)
@@ -273,16 +248,26 @@ StoreResult<Done> JobStore::update(const StoredJob &before, const StoredJob &s, 
                 " processing_time_ms = ?, cost_micros = ?, individual_cost_micros = ?, retry_of = ?,"
                 " attempt = ?, input_tokens = ?, output_tokens = ?, estimated_input_tokens = ?,"
                 " submitted_at = ?, cancel_requested_at = ? WHERE id = ?"),
-            {text(j.batchId),         toWireString(j.status),
-             text(j.model),           int(j.priority),
-             j.requestCount,          j.completedCount,
-             j.failedCount,           ms(j.startedAt),
-             ms(j.completedAt),       count(j.processingTimeMs),
-             j.costEstimate.micros(), s.individualCost.micros(),
-             text(j.retryOf),         j.attempt,
-             j.inputTokens,           j.outputTokens,
-             s.estimatedInputTokens,  ms(s.submittedAt),
-             ms(s.cancelRequestedAt), j.id});
+            {sql::fromText(j.batchId),
+             toWireString(j.status),
+             sql::fromText(j.model),
+             int(j.priority),
+             j.requestCount,
+             j.completedCount,
+             j.failedCount,
+             sql::fromTime(j.startedAt),
+             sql::fromTime(j.completedAt),
+             sql::fromCount(j.processingTimeMs),
+             j.costEstimate.micros(),
+             s.individualCost.micros(),
+             sql::fromText(j.retryOf),
+             j.attempt,
+             j.inputTokens,
+             j.outputTokens,
+             s.estimatedInputTokens,
+             sql::fromTime(s.submittedAt),
+             sql::fromTime(s.cancelRequestedAt),
+             j.id});
         if (!r)
             return r.error();
         if (s.errorCounts != before.errorCounts) {
@@ -369,7 +354,7 @@ StoreResult<QList<TimelineEntry>> JobStore::timeline(const QString &id)
     while (q.value().next()) {
         entries.append({jobStatusFromWire(q.value().value(0).toString()).value_or(JobStatus::Pending),
                         QDateTime::fromMSecsSinceEpoch(q.value().value(1).toLongLong(), Qt::UTC),
-                        q.value().value(2).toString(), textOrNull(q.value().value(3))});
+                        q.value().value(2).toString(), sql::optionalText(q.value().value(3))});
     }
     return entries;
 }
@@ -409,7 +394,7 @@ StoreResult<QHash<QString, QList<TimelineEntry>>> JobStore::loadDetails(QList<St
         timelines[q.value(0).toString()].append(
             {jobStatusFromWire(q.value(1).toString()).value_or(JobStatus::Pending),
              QDateTime::fromMSecsSinceEpoch(q.value(2).toLongLong(), Qt::UTC), q.value(3).toString(),
-             textOrNull(q.value(4))});
+             sql::optionalText(q.value(4))});
     }
     return timelines;
 }
@@ -497,6 +482,22 @@ StoreResult<qint64> JobStore::purgeCreatedBefore(const QDateTime &cutoff)
     });
 }
 
+StoreResult<JobStore::Aggregates> JobStore::recompute()
+{
+    auto all = m_db.exec(QStringLiteral("SELECT ") + columns() + QStringLiteral(" FROM jobs"));
+    if (!all)
+        return all.error();
+    Aggregates a;
+    while (all.value().next()) {
+        const StoredJob s = readJob(all.value());
+        a.rollups[{hourOf(s.job.createdAt), s.job.jobType}] += Totals::of(s);
+        auto &st = a.statuses[{s.job.jobType, toWireString(s.job.status)}];
+        st.first += 1;
+        st.second += s.estimatedInputTokens;
+    }
+    return a;
+}
+
 StoreResult<Done> JobStore::rebuildAggregates()
 {
     return inTransaction(m_db, [&]() -> StoreResult<Done> {
@@ -504,27 +505,17 @@ StoreResult<Done> JobStore::rebuildAggregates()
             if (auto r = m_db.exec(QStringLiteral("DELETE FROM ") + QLatin1String(table)); !r)
                 return r.error();
         }
-        auto all = m_db.exec(QStringLiteral("SELECT ") + columns() + QStringLiteral(" FROM jobs"));
-        if (!all)
-            return all.error();
-        QMap<QPair<qint64, QString>, Totals> rollups;
-        QMap<QPair<QString, QString>, QPair<qint64, qint64>> statuses;
-        while (all.value().next()) {
-            const StoredJob s = readJob(all.value());
-            rollups[{hourOf(s.job.createdAt), s.job.jobType}] += Totals::of(s);
-            auto &st = statuses[{s.job.jobType, toWireString(s.job.status)}];
-            st.first += 1;
-            st.second += s.estimatedInputTokens;
-        }
-        for (auto it = rollups.cbegin(); it != rollups.cend(); ++it) {
+        auto expected = recompute();
+        if (!expected)
+            return expected.error();
+        const Aggregates &a = expected.value();
+        for (auto it = a.rollups.cbegin(); it != a.rollups.cend(); ++it) {
             if (auto d = applyDelta(it.key().second, it.key().first, it.value()); !d)
                 return d;
         }
-        for (auto it = statuses.cbegin(); it != statuses.cend(); ++it) {
-            if (auto c = applyStatusDelta(it.key().first,
-                                          jobStatusFromWire(it.key().second).value_or(JobStatus::Pending),
-                                          it.value().first, it.value().second);
-                !c)
+        for (auto it = a.statuses.cbegin(); it != a.statuses.cend(); ++it) {
+            const JobStatus status = jobStatusFromWire(it.key().second).value_or(JobStatus::Pending);
+            if (auto c = applyStatusDelta(it.key().first, status, it.value().first, it.value().second); !c)
                 return c;
         }
         return Done{};
@@ -533,18 +524,9 @@ StoreResult<Done> JobStore::rebuildAggregates()
 
 StoreResult<bool> JobStore::aggregatesConsistent()
 {
-    auto all = m_db.exec(QStringLiteral("SELECT ") + columns() + QStringLiteral(" FROM jobs"));
-    if (!all)
-        return all.error();
-    QMap<QPair<qint64, QString>, Totals> expected;
-    QMap<QPair<QString, QString>, QPair<qint64, qint64>> expectedStatus;
-    while (all.value().next()) {
-        const StoredJob s = readJob(all.value());
-        expected[{hourOf(s.job.createdAt), s.job.jobType}] += Totals::of(s);
-        auto &st = expectedStatus[{s.job.jobType, toWireString(s.job.status)}];
-        st.first += 1;
-        st.second += s.estimatedInputTokens;
-    }
+    auto expected = recompute();
+    if (!expected)
+        return expected.error();
     QStringList names;
     for (const char *c : kRollupColumns)
         names << QString::fromLatin1(c);
@@ -555,11 +537,7 @@ StoreResult<bool> JobStore::aggregatesConsistent()
     QMap<QPair<qint64, QString>, Totals> actual;
     while (rows.value().next()) {
         const QSqlQuery &q = rows.value();
-        Totals t{q.value(2).toLongLong(),  q.value(3).toLongLong(),  q.value(4).toLongLong(),
-                 q.value(5).toLongLong(),  q.value(6).toLongLong(),  q.value(7).toLongLong(),
-                 q.value(8).toLongLong(),  q.value(9).toLongLong(),  q.value(10).toLongLong(),
-                 q.value(11).toLongLong(), q.value(12).toLongLong(), q.value(13).toLongLong(),
-                 q.value(14).toLongLong(), q.value(15).toLongLong(), q.value(16).toLongLong()};
+        const Totals t = Totals::fromColumns(q, 2);
         if (!t.isZero())
             actual[{q.value(0).toLongLong(), q.value(1).toString()}] = t;
     }
@@ -574,7 +552,7 @@ StoreResult<bool> JobStore::aggregatesConsistent()
         actualStatus[{q.value(0).toString(), q.value(1).toString()}] = {q.value(2).toLongLong(),
                                                                         q.value(3).toLongLong()};
     }
-    return expected == actual && expectedStatus == actualStatus;
+    return expected.value().rollups == actual && expected.value().statuses == actualStatus;
 }
 
 } // namespace batchmon

@@ -62,6 +62,13 @@ public:
     static constexpr qint64 kHourMs = 3600 * 1000;
 
 private:
+    /// What `rollups` and `status_counts` should hold, recomputed from the jobs.
+    struct Aggregates
+    {
+        QMap<QPair<qint64, QString>, Totals> rollups;                  ///< (hour, job type)
+        QMap<QPair<QString, QString>, QPair<qint64, qint64>> statuses; ///< (job type, status) → jobs, tokens
+    };
+    StoreResult<Aggregates> recompute();
     StoreResult<Done> applyDelta(const QString &jobType, qint64 bucketStart, const Totals &delta);
     StoreResult<Done> applyStatusDelta(const QString &jobType, JobStatus status, qint64 jobs, qint64 tokens);
     StoreResult<Done> writeErrors(const StoredJob &job);

@@ -148,12 +148,7 @@ StoreResult<QMap<qint64, Totals>> MonitoringEngine::bucketTotals(const RangeWind
             return q.error();
         while (q.value().next()) {
             const QSqlQuery &r = q.value();
-            Totals t{r.value(1).toLongLong(),  r.value(2).toLongLong(),  r.value(3).toLongLong(),
-                     r.value(4).toLongLong(),  r.value(5).toLongLong(),  r.value(6).toLongLong(),
-                     r.value(7).toLongLong(),  r.value(8).toLongLong(),  r.value(9).toLongLong(),
-                     r.value(10).toLongLong(), r.value(11).toLongLong(), r.value(12).toLongLong(),
-                     r.value(13).toLongLong(), r.value(14).toLongLong(), r.value(15).toLongLong()};
-            buckets[bucketOfMs(r.value(0).toLongLong())] += t;
+            buckets[bucketOfMs(r.value(0).toLongLong())] += Totals::fromColumns(r, 1);
         }
         return buckets;
     }

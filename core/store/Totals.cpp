@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Totals.h"
 
+#include <QSqlQuery>
+
 namespace batchmon {
 
 Totals Totals::of(const StoredJob &stored)
@@ -25,6 +27,15 @@ Totals Totals::of(const StoredJob &stored)
     t.outputTokens = j.outputTokens;
     t.rateLimitedRequests = stored.errorCounts.value(QStringLiteral("rate_limit_exceeded"));
     return t;
+}
+
+Totals Totals::fromColumns(const QSqlQuery &q, int first)
+{
+    auto at = [&q, first](int i) {
+        return q.value(first + i).toLongLong();
+    };
+    return {at(0), at(1), at(2),  at(3),  at(4),  at(5),  at(6), at(7),
+            at(8), at(9), at(10), at(11), at(12), at(13), at(14)};
 }
 
 Totals &Totals::operator+=(const Totals &o)

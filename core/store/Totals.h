@@ -5,6 +5,8 @@
 
 #include <QtGlobal>
 
+class QSqlQuery;
+
 namespace batchmon {
 
 /**
@@ -33,6 +35,8 @@ struct Totals
 
     /// One job's contribution.
     static Totals of(const StoredJob &job);
+    /// The 15 sums in column order of `rollups`, starting at column `first` of the current row.
+    static Totals fromColumns(const QSqlQuery &row, int first);
 
     Totals &operator+=(const Totals &o);
     Totals operator-(const Totals &o) const;
