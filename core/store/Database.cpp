@@ -92,6 +92,11 @@ const QList<QStringList> &migrations()
                            " client_address TEXT NOT NULL, detail TEXT)"),
             QStringLiteral("CREATE INDEX audit_log_at ON audit_log (at)"),
         },
+        // 2: the server's API tokens, stored as salted SHA-256 hashes, never in plain text.
+        {
+            QStringLiteral("CREATE TABLE api_tokens (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
+                           " salt TEXT NOT NULL, hash TEXT NOT NULL, created_at BIGINT NOT NULL)"),
+        },
     };
     return all;
 }
