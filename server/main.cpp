@@ -1,23 +1,215 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// batchmon-server: the batch-monitoring REST API (docs/api.md) over the job store, optionally with the
+// simulated pipeline; and `token add|list|revoke` to manage who may use it.
+#include "ApiService.h"
+#include "HttpAdapter.h"
+#include "ServerConfig.h"
+#include "pipeline/Pipeline.h"
+#include "pipeline/SimulatedProvider.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
+#include <QHostAddress>
+#include <QSslKey>
 #include <QTextStream>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace batchmon;
+
+namespace {
+
+QTextStream &err()
+{
+    static QTextStream s(stderr);
+    return s;
+}
+
+int fail(const QString &message)
+{
+    err() << "batchmon-server: " << message << Qt::endl;
+    return 2;
+}
+
+int tokenCommand(const QStringList &args, const QString &roleName, Database &db)
+{
+    TokenStore tokens(db);
+    const QString verb = args.value(1);
+    QTextStream out(stdout);
+    if (verb == QLatin1String("add") && args.size() >= 3) {
+        const auto parsed = roleFromWire(roleName);
+        if (!parsed)
+            return fail(QStringLiteral("--role must be admin or viewer, got \"%1\"").arg(roleName));
+        const Role role = *parsed;
+        auto token = tokens.add(args[2], role, QDateTime::currentDateTimeUtc());
+        if (!token)
+            return fail(token.error().message);
+        out << "Token for " << args[2] << " (" << toWireString(role)
+            << "). It is shown once; store it now:" << Qt::endl;
+        out << token.value() << Qt::endl;
+        return 0;
+    }
+    if (verb == QLatin1String("list")) {
+        auto list = tokens.list();
+        if (!list)
+            return fail(list.error().message);
+        for (const TokenInfo &t : list.value())
+            out << t.name << '\t' << toWireString(t.role) << '\t' << t.createdAt.toString(Qt::ISODate)
+                << Qt::endl;
+        return 0;
+    }
+    if (verb == QLatin1String("revoke") && args.size() >= 3) {
+        if (auto r = tokens.revoke(args[2]); !r)
+            return fail(r.error().message);
+        out << "Revoked " << args[2] << Qt::endl;
+        return 0;
+    }
+    return fail(QStringLiteral("usage: batchmon-server token add NAME --role admin|viewer | token list | "
+                               "token revoke NAME"));
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("batchmon-server"));
+    QCoreApplication::setOrganizationName(QStringLiteral("batchmon"));
     QCoreApplication::setApplicationVersion(QStringLiteral(BATCHMON_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QCoreApplication::translate("main", "The batch-monitoring REST API (docs/api.md)."));
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main",
+        "The batch-monitoring REST API (docs/api.md).\n\nCommands: token add NAME --role admin|viewer, "
+        "token list, token revoke NAME.\nThe database is BATCHMON_DATABASE (sqlite:PATH or "
+        "postgresql://user:password@host/db); the seed's BATCH_* variables set the defaults."));
     parser.addHelpOption();
     parser.addVersionOption();
+    QCommandLineOption listen(QStringLiteral("listen"),
+                              QStringLiteral("Address and port (default 127.0.0.1:8080; port 0 picks one)."),
+                              QStringLiteral("host:port"), QStringLiteral("127.0.0.1:8080"));
+    QCommandLineOption simulate(QStringLiteral("simulate"),
+                                QStringLiteral("Run the pipeline with the simulated provider."));
+    QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the simulation (default 1)."),
+                            QStringLiteral("n"), QStringLiteral("1"));
+    QCommandLineOption backfill(
+        QStringLiteral("backfill-days"),
+        QStringLiteral("With --simulate on a new store: write this many days of history first."),
+        QStringLiteral("days"), QStringLiteral("0"));
+    QCommandLineOption tlsCert(QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: serve https."),
+                               QStringLiteral("file"));
+    QCommandLineOption tlsKey(QStringLiteral("tls-key"), QStringLiteral("PEM private key of --tls-cert."),
+                              QStringLiteral("file"));
+    QCommandLineOption role(QStringLiteral("role"),
+                            QStringLiteral("With token add: admin or viewer (default viewer)."),
+                            QStringLiteral("role"), QStringLiteral("viewer"));
+    parser.addOptions({listen, simulate, seed, backfill, tlsCert, tlsKey, role});
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("token add|list|revoke"),
+                                 QStringLiteral("[token ...]"));
     parser.process(app);
 
-    QTextStream(stderr) << QCoreApplication::translate(
-        "main", "batchmon-server: the API is not served yet; it arrives with the "
-                "monitoring engine (see docs/api.md for the contract).\n");
-    return 1;
+    const auto config = ServerConfig::fromEnvironment(QProcessEnvironment::systemEnvironment());
+    if (const auto *error = std::get_if<QString>(&config))
+        return fail(*error);
+    const ServerConfig &cfg = std::get<ServerConfig>(config);
+    auto db = Database::open(cfg.databaseUrl);
+    if (!db)
+        return fail(db.error().message);
+
+    const QStringList positional = parser.positionalArguments();
+    if (!positional.isEmpty()) {
+        if (positional.first() != QLatin1String("token"))
+            return fail(QStringLiteral("unknown command \"%1\"; see --help").arg(positional.first()));
+        return tokenCommand(positional, parser.value(role), *db.value());
+    }
+
+    const QString where = parser.value(listen);
+    const int colon = int(where.lastIndexOf(QLatin1Char(':')));
+    bool portOk = false;
+    const int port = where.mid(colon + 1).toInt(&portOk);
+    QHostAddress host(where.left(colon).remove(QLatin1Char('[')).remove(QLatin1Char(']')));
+    if (colon < 0 || !portOk || port < 0 || port > 65535 || host.isNull())
+        return fail(
+            QStringLiteral("--listen must be HOST:PORT, such as 127.0.0.1:8080; got \"%1\"").arg(where));
+
+    SimulatedProvider provider(parser.value(seed).toULongLong());
+    SimulatedWorkload workload(parser.value(seed).toULongLong());
+    std::unique_ptr<Pipeline> pipeline;
+    AdminStore admin(*db.value());
+    auto stored = admin.batchConfig(cfg.batch);
+    if (!stored)
+        return fail(stored.error().message);
+    auto settings = PipelineSettings::from(stored.value());
+    if (const auto *error = std::get_if<QString>(&settings))
+        return fail(QStringLiteral("the stored configuration: ") + *error);
+    if (parser.isSet(simulate)) {
+        pipeline =
+            std::make_unique<Pipeline>(*db.value(), provider, workload,
+                                       PipelineSettings::backfill(std::get<PipelineSettings>(settings)));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        if (auto clock = pipeline->clock(); clock && !clock.value()) {
+            pipeline->startAt(now.addDays(-parser.value(backfill).toInt()));
+            for (QDateTime t = pipeline->clock().value().value_or(now); t < now; t = t.addDays(1))
+                pipeline->advanceTo(std::min(t.addDays(1), now));
+        }
+        pipeline->setSettings(std::get<PipelineSettings>(settings));
+    }
+
+    TokenStore tokens(*db.value());
+    RateLimiter limiter(cfg.rateLimitPerMinute);
+    ServiceContext context;
+    context.enqueuedTokenLimit = parser.isSet(simulate) ? provider.enqueuedTokenLimit() : 0;
+    context.configDefaults = cfg.batch;
+    context.validateConfig = [](const BatchConfig &c) -> std::optional<QString> {
+        const auto s = PipelineSettings::from(c);
+        if (const auto *error = std::get_if<QString>(&s))
+            return *error;
+        return std::nullopt;
+    };
+    context.configChanged = [&pipeline](const BatchConfig &c) {
+        if (pipeline)
+            pipeline->setSettings(std::get<PipelineSettings>(PipelineSettings::from(c)));
+    };
+    ApiService service(*db.value(), tokens, limiter, context);
+    HttpAdapter server([&service](const HttpRequest &r) { return service.handle(r); });
+
+    if (parser.isSet(tlsCert) != parser.isSet(tlsKey))
+        return fail(QStringLiteral("--tls-cert and --tls-key go together"));
+    QString scheme = QStringLiteral("http");
+    if (parser.isSet(tlsCert)) {
+        QFile certFile(parser.value(tlsCert));
+        QFile keyFile(parser.value(tlsKey));
+        if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly))
+            return fail(QStringLiteral("cannot read %1 or %2").arg(certFile.fileName(), keyFile.fileName()));
+        const QSslCertificate cert(certFile.readAll(), QSsl::Pem);
+        const QSslKey key(keyFile.readAll(), QSsl::Rsa, QSsl::Pem);
+        if (cert.isNull() || key.isNull())
+            return fail(QStringLiteral("%1 / %2: not a PEM certificate and RSA key")
+                            .arg(certFile.fileName(), keyFile.fileName()));
+        server.sslSetup(cert, key);
+        scheme = QStringLiteral("https");
+    }
+    const quint16 bound = server.listen(host, quint16(port));
+    if (bound == 0)
+        return fail(
+            QStringLiteral("cannot listen on %1 (in use, or not an address of this machine)").arg(where));
+    // Tests and scripts read the port from this line (with --listen HOST:0 the system picks it).
+    std::printf("batchmon-server: listening on %s://%s:%u\n", qPrintable(scheme),
+                qPrintable(host.protocol() == QAbstractSocket::IPv6Protocol
+                               ? QLatin1Char('[') + host.toString() + QLatin1Char(']')
+                               : host.toString()),
+                unsigned(bound));
+    std::fflush(stdout);
+
+    QTimer ticker;
+    if (pipeline) {
+        QObject::connect(&ticker, &QTimer::timeout, [&pipeline] {
+            if (auto r = pipeline->advanceTo(QDateTime::currentDateTimeUtc()); !r)
+                qWarning("pipeline: %s", qPrintable(r.error().message));
+        });
+        ticker.start(5000);
+    }
+    return app.exec();
 }

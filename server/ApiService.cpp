@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ApiService.h"
+
+#include "json/Codec.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+namespace batchmon {
+
+namespace {
+
+const QString kBase = QStringLiteral("/api/admin/batch-monitoring");
+const QString kAuditPath = QStringLiteral("/api/admin/audit-logs");
+
+HttpResponse success(int status, const QJsonValue &data)
+{
+    return {status, json::encodeSuccess(data), {}};
+}
+
+HttpResponse failure(int status, const QString &code, const QString &message,
+                     const std::optional<QString> &parameter = std::nullopt)
+{
+    return {status, json::encodeError({code, message, parameter}), {}};
+}
+
+HttpResponse storeFailure(const StoreError &e)
+{
+    switch (e.kind) {
+    case StoreError::Kind::NotFound:
+        return failure(404, QStringLiteral("not_found"), e.message);
+    case StoreError::Kind::InvalidTransition:
+    case StoreError::Kind::Conflict:
+        return failure(409, QStringLiteral("invalid_transition"), e.message);
+    default:
+        qWarning("store error: %s", qPrintable(e.message));
+        return failure(500, QStringLiteral("internal_error"),
+                       QStringLiteral("internal error; see the server log"));
+    }
+}
+
+HttpResponse badBody(const DecodeError &e)
+{
+    return failure(400, QStringLiteral("invalid_body"), e.toString(),
+                   e.path.isEmpty() ? std::nullopt : std::optional<QString>(e.path));
+}
+
+/// Query parameters of the endpoints other than GET /: only `allowed`, each at most once.
+class Params
+{
+public:
+    Params(const QUrlQuery &query, const QStringList &allowed)
+    {
+        QStringList seen;
+        for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
+            if (m_error)
+                break;
+            if (!allowed.contains(key))
+                fail(key, allowed.isEmpty() ? QStringLiteral("unknown parameter; this endpoint takes none")
+                                            : QStringLiteral("unknown parameter; allowed: ") +
+                                                  allowed.join(QStringLiteral(", ")));
+            else if (seen.contains(key))
+                fail(key, QStringLiteral("given more than once"));
+            seen << key;
+            m_values.insert(key, value);
+        }
+    }
+
+    std::optional<HttpResponse> error() const { return m_error; }
+
+    qint64 number(const QString &key, qint64 fallback, qint64 max)
+    {
+        if (m_error || !m_values.contains(key))
+            return fallback;
+        static const QRegularExpression digits(QStringLiteral("^[0-9]{1,9}$"));
+        const QString v = m_values.value(key);
+        if (!digits.match(v).hasMatch() || v.toLongLong() < 1 || v.toLongLong() > max) {
+            fail(key, QStringLiteral("must be a whole number from 1 to %1; got \"%2\"").arg(max).arg(v));
+            return fallback;
+        }
+        return v.toLongLong();
+    }
+
+    std::optional<QString> text(const QString &key)
+    {
+        if (m_error || !m_values.contains(key))
+            return std::nullopt;
+        const QString v = m_values.value(key);
+        if (v.isEmpty() || v.size() > 64) {
+            fail(key, QStringLiteral("must be 1 to 64 characters"));
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    void fail(const QString &key, const QString &message)
+    {
+        if (!m_error)
+            m_error =
+                failure(400, QStringLiteral("invalid_parameter"), key + QStringLiteral(": ") + message, key);
+    }
+
+private:
+    QHash<QString, QString> m_values;
+    std::optional<HttpResponse> m_error;
+};
+
+bool isReserved(const QString &segment)
+{
+    return segment == QLatin1String("alerts") || segment == QLatin1String("config") ||
+           segment == QLatin1String("scheduler");
+}
+
+} // namespace
+
+struct ApiService::Call
+{
+    const HttpRequest &request;
+    QStringList route; ///< path segments after the base path
+    bool auditLog = false;
+    std::optional<Identity> identity;
+    QString action;
+    std::optional<QString> target;
+    std::optional<QString> detail;
+};
+
+ApiService::ApiService(Database &db, TokenStore &tokens, RateLimiter &limiter, ServiceContext context)
+    : m_db(db), m_jobs(db), m_admin(db), m_engine(db, m_jobs), m_actions(m_jobs), m_tokens(tokens),
+      m_limiter(limiter), m_context(std::move(context))
+{}
+
+HttpResponse ApiService::handle(const HttpRequest &request)
+{
+    Call call{request, {}, false, std::nullopt, QString(), std::nullopt, std::nullopt};
+    const QString &path = request.path;
+    QStringList allowed;
+    if (path == kBase || path == kBase + QLatin1Char('/')) {
+        allowed = {QStringLiteral("GET")};
+        call.action = QStringLiteral("batch_monitoring_access");
+    } else if (path == kAuditPath) {
+        call.auditLog = true;
+        allowed = {QStringLiteral("GET")};
+        call.action = QStringLiteral("audit_log_access");
+    } else if (path.startsWith(kBase + QLatin1Char('/'))) {
+        call.route = path.mid(kBase.size() + 1).split(QLatin1Char('/'));
+        const QStringList &r = call.route;
+        const QString first = r.value(0);
+        if (r.size() == 1 && first == QLatin1String("alerts")) {
+            allowed = {QStringLiteral("GET"), QStringLiteral("POST")};
+            call.action =
+                request.method == "POST" ? QStringLiteral("alerts_update") : QStringLiteral("alerts_view");
+        } else if (r.size() == 2 && first == QLatin1String("alerts") && r[1] == QLatin1String("events")) {
+            allowed = {QStringLiteral("GET")};
+            call.action = QStringLiteral("alert_events_view");
+        } else if (r.size() == 4 && first == QLatin1String("alerts") && r[1] == QLatin1String("events") &&
+                   r[3] == QLatin1String("ack") && !r[2].isEmpty()) {
+            allowed = {QStringLiteral("POST")};
+            call.action = QStringLiteral("alert_ack");
+            call.target = r[2];
+        } else if (r.size() == 1 && first == QLatin1String("config")) {
+            allowed = {QStringLiteral("GET"), QStringLiteral("PUT")};
+            call.action =
+                request.method == "PUT" ? QStringLiteral("config_update") : QStringLiteral("config_view");
+        } else if (r.size() == 2 && first == QLatin1String("scheduler") &&
+                   (r[1] == QLatin1String("pause") || r[1] == QLatin1String("resume"))) {
+            allowed = {QStringLiteral("POST")};
+            call.action = QStringLiteral("scheduler_") + r[1];
+        } else if (r.size() == 1 && !first.isEmpty() && !isReserved(first)) {
+            allowed = {QStringLiteral("GET")};
+            call.action = QStringLiteral("job_view");
+            call.target = first;
+        } else if (r.size() == 2 && !first.isEmpty() && !isReserved(first)) {
+            const QString &a = r[1];
+            if (a == QLatin1String("retry") || a == QLatin1String("cancel") || a == QLatin1String("pause") ||
+                a == QLatin1String("resume"))
+                allowed = {QStringLiteral("POST")};
+            else if (a == QLatin1String("priority"))
+                allowed = {QStringLiteral("PUT")};
+            call.action = QStringLiteral("job_") + a;
+            call.target = first;
+        }
+    }
+    if (allowed.isEmpty())
+        return failure(404, QStringLiteral("not_found"),
+                       QStringLiteral("no route %1 %2").arg(QString::fromLatin1(request.method), path));
+
+    if (!allowed.contains(QString::fromLatin1(request.method))) {
+        HttpResponse r =
+            failure(405, QStringLiteral("method_not_allowed"),
+                    QStringLiteral("%1 is not allowed on %2; allowed: %3")
+                        .arg(QString::fromLatin1(request.method), path, allowed.join(QStringLiteral(", "))));
+        r.headers.append(qMakePair(QByteArray("Allow"), allowed.join(QStringLiteral(", ")).toLatin1()));
+        audit(call, r.status);
+        return r;
+    }
+
+    // Who: a bearer token.
+    const QByteArray authorization = request.headers.value("authorization");
+    if (authorization.startsWith("Bearer ")) {
+        auto who = m_tokens.authenticate(QString::fromUtf8(authorization.mid(7).trimmed()));
+        if (!who)
+            return storeFailure(who.error());
+        call.identity = who.value();
+    }
+    if (!call.identity) {
+        HttpResponse r =
+            failure(401, QStringLiteral("unauthorized"),
+                    authorization.isEmpty() ? QStringLiteral("no token: send Authorization: Bearer <token>")
+                                            : QStringLiteral("the token is not valid (wrong, or revoked)"));
+        r.headers.append(qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer")));
+        audit(call, r.status);
+        return r;
+    }
+
+    // How often: the seed's admin rate limit, per token.
+    const QDateTime now = m_context.clock();
+    const RateLimiter::Decision limit =
+        m_limiter.check(QStringLiteral("admin-batch-monitoring:") + call.identity->name, now);
+    QList<QPair<QByteArray, QByteArray>> limitHeaders;
+    if (limit.limit > 0)
+        limitHeaders = {{"X-RateLimit-Limit", QByteArray::number(limit.limit)},
+                        {"X-RateLimit-Remaining", QByteArray::number(limit.remaining)},
+                        {"X-RateLimit-Reset", QByteArray::number(limit.resetAt)}};
+    if (!limit.allowed) {
+        HttpResponse r = failure(429, QStringLiteral("rate_limited"),
+                                 QStringLiteral("more than %1 requests a minute; retry in %2 s")
+                                     .arg(limit.limit)
+                                     .arg(limit.retryAfterSeconds));
+        r.headers = limitHeaders;
+        r.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray::number(limit.retryAfterSeconds)));
+        return r; // not audited: a flood must not fill the log
+    }
+
+    HttpResponse response = [&] {
+        const bool writes = request.method != "GET";
+        if ((writes || call.auditLog) && call.identity->role != Role::Admin)
+            return failure(403, QStringLiteral("forbidden"),
+                           QStringLiteral("the token \"%1\" has the viewer role; this needs admin")
+                               .arg(call.identity->name));
+        if (request.body.size() > kMaxBodyBytes)
+            return failure(413, QStringLiteral("payload_too_large"),
+                           QStringLiteral("the body is %1 bytes, more than the %2 bytes allowed")
+                               .arg(request.body.size())
+                               .arg(kMaxBodyBytes));
+        return dispatch(call);
+    }();
+    response.headers += limitHeaders;
+    audit(call, response.status);
+    return response;
+}
+
+HttpResponse ApiService::dispatch(Call &call)
+{
+    const QStringList &r = call.route;
+    if (call.auditLog)
+        return auditLog(call);
+    if (r.isEmpty())
+        return monitoring(call);
+    if (r[0] == QLatin1String("alerts")) {
+        if (r.size() == 1)
+            return alerts(call);
+        if (r.size() == 2)
+            return alertEvents(call);
+        return acknowledge(call, r[2]);
+    }
+    if (r[0] == QLatin1String("config"))
+        return config(call);
+    if (r[0] == QLatin1String("scheduler"))
+        return scheduler(call, r[1] == QLatin1String("pause"));
+    return jobAction(call, r[0], r.size() > 1 ? r[1] : QString());
+}
+
+HttpResponse ApiService::monitoring(Call &call)
+{
+    const auto parsed = MonitoringQuery::fromUrlQuery(call.request.query);
+    if (const auto *e = std::get_if<QueryError>(&parsed))
+        return failure(400, QStringLiteral("invalid_parameter"),
+                       e->parameter + QStringLiteral(": ") + e->message, e->parameter);
+    auto config = m_admin.batchConfig(m_context.configDefaults);
+    if (!config)
+        return storeFailure(config.error());
+    auto paused = m_admin.schedulerPaused();
+    if (!paused)
+        return storeFailure(paused.error());
+    const SnapshotContext context{m_context.clock(), m_context.enqueuedTokenLimit,
+                                  config.value().batchMaxRequests,
+                                  SchedulerState{paused.value(), config.value().batchProcessingEnabled}};
+    auto snapshot = m_engine.snapshot(std::get<MonitoringQuery>(parsed), context);
+    if (!snapshot)
+        return storeFailure(snapshot.error());
+    return success(200, json::encode(snapshot.value()));
+}
+
+HttpResponse ApiService::jobAction(Call &call, const QString &id, const QString &action)
+{
+    Params params(call.request.query, {});
+    if (params.error())
+        return *params.error();
+    const QString actor = call.identity->name;
+    const QDateTime now = m_context.clock();
+    StoreResult<StoredJob> done = StoreError{};
+    if (action.isEmpty()) {
+        auto job = m_engine.job(id);
+        if (!job)
+            return storeFailure(job.error());
+        return success(200, json::encode(job.value()));
+    } else if (action == QLatin1String("retry")) {
+        done = m_actions.retry(id, actor, now);
+    } else if (action == QLatin1String("cancel")) {
+        done = m_actions.cancel(id, actor, now);
+    } else if (action == QLatin1String("pause")) {
+        done = m_actions.pause(id, actor, now);
+    } else if (action == QLatin1String("resume")) {
+        done = m_actions.resume(id, actor, now);
+    } else {
+        const auto body = json::parseObject(call.request.body, kMaxBodyBytes);
+        if (!body)
+            return badBody(body.error());
+        const auto change = json::decodeValue<PriorityChange>(body.value());
+        if (!change)
+            return badBody(change.error());
+        done = m_actions.setPriority(id, change.value().priority, actor, now);
+        if (done)
+            call.detail = QStringLiteral("priority ") + toWireString(change.value().priority);
+    }
+    if (!done)
+        return storeFailure(done.error());
+    auto job = m_engine.job(done.value().job.id);
+    if (!job)
+        return storeFailure(job.error());
+    if (action == QLatin1String("retry")) {
+        call.detail = QStringLiteral("new job ") + job.value().id;
+        HttpResponse r = success(201, json::encode(job.value()));
+        r.headers.append(
+            qMakePair(QByteArray("Location"), (kBase + QLatin1Char('/') + job.value().id).toUtf8()));
+        return r;
+    }
+    return success(200, json::encode(job.value()));
+}
+
+HttpResponse ApiService::alerts(Call &call)
+{
+    Params params(call.request.query, {});
+    if (params.error())
+        return *params.error();
+    auto current = m_admin.alertConfig(m_context.alertDefaults);
+    if (!current)
+        return storeFailure(current.error());
+    if (call.request.method == "GET")
+        return success(200, json::encode(current.value()));
+    const auto body = json::parseObject(call.request.body, kMaxBodyBytes);
+    if (!body)
+        return badBody(body.error());
+    // Fields the body leaves out keep their values: merge into the stored configuration, rules by id.
+    QJsonObject merged = json::encode(current.value());
+    const QJsonObject given = body.value();
+    for (auto it = given.begin(); it != given.end(); ++it) {
+        if (it.key() != QLatin1String("rules") || !it.value().isArray()) {
+            merged.insert(it.key(), it.value());
+            continue;
+        }
+        QJsonArray rules = merged.value(QStringLiteral("rules")).toArray();
+        for (const QJsonValue &rule : it.value().toArray()) {
+            const QString id = rule.toObject().value(QStringLiteral("id")).toString();
+            bool replaced = false;
+            for (int i = 0; i < rules.size(); ++i) {
+                if (rules.at(i).toObject().value(QStringLiteral("id")).toString() == id && !id.isEmpty()) {
+                    QJsonObject r = rules.at(i).toObject();
+                    const QJsonObject g = rule.toObject();
+                    for (auto f = g.begin(); f != g.end(); ++f)
+                        r.insert(f.key(), f.value());
+                    rules.replace(i, r);
+                    replaced = true;
+                }
+            }
+            if (!replaced)
+                rules.append(rule); // an unknown id: the decoder names it
+        }
+        merged.insert(QStringLiteral("rules"), rules);
+    }
+    // The flat seed fields win over rules[].threshold only when the body sent them.
+    if (!given.contains(QStringLiteral("errorRateThreshold")))
+        merged.remove(QStringLiteral("errorRateThreshold"));
+    if (!given.contains(QStringLiteral("processingTimeThreshold")))
+        merged.remove(QStringLiteral("processingTimeThreshold"));
+    const auto decoded = json::decodeValue<AlertConfig>(merged);
+    if (!decoded)
+        return badBody(decoded.error());
+    if (auto w = m_admin.setAlertConfig(decoded.value()); !w)
+        return storeFailure(w.error());
+    return success(200, json::encode(decoded.value()));
+}
+
+HttpResponse ApiService::alertEvents(Call &call)
+{
+    Params params(call.request.query,
+                  {QStringLiteral("state"), QStringLiteral("page"), QStringLiteral("limit")});
+    const QUrlQuery &q = call.request.query;
+    const QString state = q.hasQueryItem(QStringLiteral("state")) ? q.queryItemValue(QStringLiteral("state"))
+                                                                  : QStringLiteral("active");
+    if (state != QLatin1String("active") && state != QLatin1String("all"))
+        params.fail(QStringLiteral("state"), QStringLiteral("must be active or all; got \"%1\"").arg(state));
+    const qint64 page = params.number(QStringLiteral("page"), 1, MonitoringQuery::kMaxPage);
+    const qint64 limit = params.number(QStringLiteral("limit"), 50, MonitoringQuery::kMaxLimit);
+    if (params.error())
+        return *params.error();
+    auto events = m_admin.alertEvents(state == QLatin1String("active"), page, limit);
+    if (!events)
+        return storeFailure(events.error());
+    return success(200, json::encode(events.value()));
+}
+
+HttpResponse ApiService::acknowledge(Call &call, const QString &id)
+{
+    Params params(call.request.query, {});
+    if (params.error())
+        return *params.error();
+    bool ok = false;
+    const qint64 n = id.toLongLong(&ok);
+    if (!ok || n < 1)
+        return failure(404, QStringLiteral("not_found"),
+                       QStringLiteral("no alert event with id \"%1\"").arg(id));
+    auto event = m_admin.acknowledgeAlertEvent(n, call.identity->name, m_context.clock());
+    if (!event)
+        return storeFailure(event.error());
+    return success(200, json::encode(event.value()));
+}
+
+HttpResponse ApiService::config(Call &call)
+{
+    Params params(call.request.query, {});
+    if (params.error())
+        return *params.error();
+    if (call.request.method == "GET") {
+        auto current = m_admin.batchConfig(m_context.configDefaults);
+        if (!current)
+            return storeFailure(current.error());
+        return success(200, json::encode(current.value()));
+    }
+    const auto body = json::parseObject(call.request.body, kMaxBodyBytes);
+    if (!body)
+        return badBody(body.error());
+    const auto config = json::decodeValue<BatchConfig>(body.value());
+    if (!config)
+        return badBody(config.error());
+    if (m_context.validateConfig) {
+        if (const auto why = m_context.validateConfig(config.value()))
+            return failure(400, QStringLiteral("invalid_body"), *why, why->section(QLatin1Char(':'), 0, 0));
+    }
+    if (auto w = m_admin.setBatchConfig(config.value()); !w)
+        return storeFailure(w.error());
+    if (m_context.configChanged)
+        m_context.configChanged(config.value());
+    return success(200, json::encode(config.value()));
+}
+
+HttpResponse ApiService::scheduler(Call &call, bool pause)
+{
+    Params params(call.request.query, {});
+    if (params.error())
+        return *params.error();
+    if (auto w = m_admin.setSchedulerPaused(pause); !w)
+        return storeFailure(w.error());
+    auto config = m_admin.batchConfig(m_context.configDefaults);
+    if (!config)
+        return storeFailure(config.error());
+    return success(200, json::encode(SchedulerState{pause, config.value().batchProcessingEnabled}));
+}
+
+HttpResponse ApiService::auditLog(Call &call)
+{
+    Params params(call.request.query, {QStringLiteral("page"), QStringLiteral("limit"),
+                                       QStringLiteral("actor"), QStringLiteral("action")});
+    const qint64 page = params.number(QStringLiteral("page"), 1, MonitoringQuery::kMaxPage);
+    const qint64 limit = params.number(QStringLiteral("limit"), 50, MonitoringQuery::kMaxLimit);
+    const auto actor = params.text(QStringLiteral("actor"));
+    const auto action = params.text(QStringLiteral("action"));
+    if (params.error())
+        return *params.error();
+    auto entries = m_admin.auditLog(page, limit, actor, action);
+    if (!entries)
+        return storeFailure(entries.error());
+    return success(200, json::encode(entries.value()));
+}
+
+void ApiService::audit(const Call &call, int status)
+{
+    AuditEntry e;
+    e.at = m_context.clock();
+    e.actor = call.identity ? call.identity->name : QStringLiteral("anonymous");
+    e.action = call.action;
+    e.target = call.target;
+    e.outcome = status < 300                       ? QStringLiteral("success")
+                : (status == 401 || status == 403) ? QStringLiteral("denied")
+                                                   : QStringLiteral("failure");
+    e.clientAddress = call.request.clientAddress;
+    e.detail = call.detail;
+    if (auto w = m_admin.appendAudit(e); !w)
+        qWarning("audit log: %s", qPrintable(w.error().message));
+}
+
+} // namespace batchmon

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "HttpTypes.h"
+#include "RateLimiter.h"
+#include "TokenStore.h"
+#include "store/AdminStore.h"
+#include "store/JobActions.h"
+#include "store/MonitoringEngine.h"
+
+#include <functional>
+
+namespace batchmon {
+
+/// What the service needs besides the store: the clock, the provider's quota, the environment's
+/// configuration defaults, and a hook for settings changes (the pipeline applies them).
+struct ServiceContext
+{
+    std::function<QDateTime()> clock = [] {
+        return QDateTime::currentDateTimeUtc();
+    };
+    qint64 enqueuedTokenLimit = 0;
+    BatchConfig configDefaults;
+    AlertConfig alertDefaults = AlertConfig::defaults();
+    std::function<std::optional<QString>(const BatchConfig &)> validateConfig; ///< error message or nullopt
+    std::function<void(const BatchConfig &)> configChanged;
+};
+
+/**
+ * docs/api.md as a function from request to response: routing (404, 405 with Allow), bearer tokens
+ * (401) and roles (403), the rate limit (429 with Retry-After and X-RateLimit-*), the 1 MiB body limit
+ * (413), query and body validation (400 naming the parameter or JSON path), the engine's reads, the
+ * admin actions (404, 409) and the audit log of every request it answers. No sockets: the HTTP
+ * adapter feeds it, and tests can call it directly.
+ */
+class ApiService
+{
+public:
+    static constexpr qint64 kMaxBodyBytes = 1024 * 1024;
+
+    ApiService(Database &db, TokenStore &tokens, RateLimiter &limiter, ServiceContext context);
+
+    HttpResponse handle(const HttpRequest &request);
+
+private:
+    struct Call;
+    HttpResponse dispatch(Call &call);
+    HttpResponse monitoring(Call &call);
+    HttpResponse jobAction(Call &call, const QString &id, const QString &action);
+    HttpResponse alerts(Call &call);
+    HttpResponse alertEvents(Call &call);
+    HttpResponse acknowledge(Call &call, const QString &id);
+    HttpResponse config(Call &call);
+    HttpResponse scheduler(Call &call, bool pause);
+    HttpResponse auditLog(Call &call);
+    void audit(const Call &call, int status);
+
+    Database &m_db;
+    JobStore m_jobs;
+    AdminStore m_admin;
+    MonitoringEngine m_engine;
+    JobActions m_actions;
+    TokenStore &m_tokens;
+    RateLimiter &m_limiter;
+    ServiceContext m_context;
+};
+
+} // namespace batchmon

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The real batchmon-server on 127.0.0.1:0, driven with the real client (and raw HTTP for what the
+// client never sends): every endpoint group and every error class of docs/api.md.
+#include "Await.h"
+#include "api/ApiClient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace batchmon;
+
+namespace {
+
+/// One running server process and what it needs.
+class Server
+{
+public:
+    explicit Server(const QString &databaseUrl, int rateLimit = 0) : m_db(databaseUrl), m_rateLimit(rateLimit)
+    {}
+    ~Server()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.terminate();
+            if (!m_process.waitForFinished(5000))
+                m_process.kill();
+            m_process.waitForFinished();
+        }
+    }
+
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("BATCHMON_DATABASE"), m_db);
+        env.insert(QStringLiteral("BATCHMON_RATE_LIMIT"), QString::number(m_rateLimit));
+        return env;
+    }
+
+    /// `batchmon-server token add NAME --role ROLE`; the token is the last line printed.
+    QString addToken(const QString &name, const QString &role) const
+    {
+        QProcess p;
+        p.setProcessEnvironment(environment());
+        p.start(QStringLiteral(BATCHMON_SERVER_BINARY),
+                {QStringLiteral("token"), QStringLiteral("add"), name, QStringLiteral("--role"), role});
+        if (!p.waitForFinished(30000) || p.exitCode() != 0)
+            qFatal("token add failed: %s", p.readAllStandardError().constData());
+        const QList<QByteArray> lines = p.readAllStandardOutput().trimmed().split('\n');
+        return QString::fromUtf8(lines.last().trimmed());
+    }
+
+    bool start(const QStringList &extra = {})
+    {
+        m_process.setProcessEnvironment(environment());
+        m_process.setProcessChannelMode(QProcess::SeparateChannels);
+        m_process.start(QStringLiteral(BATCHMON_SERVER_BINARY),
+                        QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} + extra);
+        QByteArray out;
+        const bool up = QTest::qWaitFor(
+            [&] {
+                out += m_process.readAllStandardOutput();
+                return out.contains('\n') || m_process.state() == QProcess::NotRunning;
+            },
+            60000);
+        const QRegularExpressionMatch m =
+            QRegularExpression(QStringLiteral("listening on (http://127\\.0\\.0\\.1:\\d+)"))
+                .match(QString::fromUtf8(out));
+        if (!up || !m.hasMatch()) {
+            qWarning("server did not start: %s %s", out.constData(),
+                     m_process.readAllStandardError().constData());
+            return false;
+        }
+        m_url = QUrl(m.captured(1));
+        return true;
+    }
+
+    QUrl url() const { return m_url; }
+
+private:
+    QString m_db;
+    int m_rateLimit;
+    QProcess m_process;
+    QUrl m_url;
+};
+
+struct Raw
+{
+    int status = 0;
+    QJsonObject body;
+    QNetworkReply *reply = nullptr;
+};
+
+} // namespace
+
+class TestServerIntegration : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Server> m_server;
+    QString m_admin;
+    QString m_viewer;
+    QNetworkAccessManager m_nam;
+
+    std::unique_ptr<ApiClient> client(const QString &token)
+    {
+        ApiClientOptions o;
+        o.serverUrl = m_server->url();
+        o.token = token;
+        o.policy.retryDelayMs = 50;
+        return std::make_unique<ApiClient>(m_nam, o);
+    }
+
+    Raw raw(const QByteArray &verb, const QString &pathAndQuery, const QString &token,
+            const QByteArray &body = {}, const QUrl &base = {})
+    {
+        QUrl url = base.isEmpty() ? m_server->url() : base;
+        const int q = int(pathAndQuery.indexOf(QLatin1Char('?')));
+        url.setPath(pathAndQuery.left(q < 0 ? pathAndQuery.size() : q));
+        if (q >= 0)
+            url.setQuery(pathAndQuery.mid(q + 1));
+        QNetworkRequest request(url);
+        if (!token.isEmpty())
+            request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+        if (!body.isEmpty())
+            request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply *reply = m_nam.sendCustomRequest(request, verb, body);
+        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 30000))
+            qFatal("no answer to %s %s", verb.constData(), qPrintable(pathAndQuery));
+        reply->deleteLater();
+        return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
+                QJsonDocument::fromJson(reply->readAll()).object(), reply};
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_server =
+            std::make_unique<Server>(QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("server.db")));
+        m_admin = m_server->addToken(QStringLiteral("alice"), QStringLiteral("admin"));
+        m_viewer = m_server->addToken(QStringLiteral("wally"), QStringLiteral("viewer"));
+        QVERIFY(m_admin.startsWith(QStringLiteral("bm_")));
+        QVERIFY(m_server->start(
+            {QStringLiteral("--simulate"), QStringLiteral("--backfill-days"), QStringLiteral("2")}));
+    }
+
+    void monitoringAndJobs()
+    {
+        auto api = client(m_admin);
+        MonitoringQuery q;
+        q.timeRange = TimeRange::LastWeek;
+        q.includeDetails = true;
+        q.limit = 100;
+        const auto snapshot = awaitResult(api->fetchMonitoring(q));
+        QVERIFY2(snapshot.ok(), qPrintable(snapshot.ok() ? QString() : snapshot.error().userMessage()));
+        const MonitoringSnapshot &s = snapshot.value();
+        QVERIFY(s.summary.totalJobs > 0);
+        QCOMPARE(s.jobs.size(), std::min<qint64>(100, s.pagination->total));
+        QVERIFY(s.jobs.first().timeline.has_value());
+        const auto one = awaitResult(api->fetchJob(s.jobs.first().id));
+        QVERIFY(one.ok());
+        QCOMPARE(one.value().id, s.jobs.first().id);
+
+        // 409: cancelling a finished job. Retry makes the linked job; pause, priority, resume act on it.
+        Job finished;
+        for (const Job &j : s.jobs) {
+            if ((j.status == JobStatus::Completed && j.failedCount > 0) || j.status == JobStatus::Failed) {
+                finished = j;
+                break;
+            }
+        }
+        QVERIFY2(!finished.id.isEmpty(), "no finished job with failures in two days of history");
+        const auto cancelled = awaitResult(api->cancelJob(finished.id));
+        QCOMPARE(cancelled.error().kind, ApiError::Kind::Conflict);
+        QCOMPARE(cancelled.error().httpStatus, 409);
+        QCOMPARE(cancelled.error().code, QStringLiteral("invalid_transition"));
+
+        // Hold the scheduler so the new job stays pending while we act on it.
+        QCOMPARE(awaitResult(api->pauseScheduler()).value().paused, true);
+        const auto retried = awaitResult(api->retryJob(finished.id));
+        QVERIFY2(retried.ok(), qPrintable(retried.ok() ? QString() : retried.error().userMessage()));
+        QCOMPARE(retried.value().retryOf, std::optional<QString>(finished.id));
+        QCOMPARE(retried.value().attempt, finished.attempt + 1);
+        QCOMPARE(retried.value().status, JobStatus::Pending);
+        const QString id = retried.value().id;
+        QCOMPARE(awaitResult(api->pauseJob(id)).value().status, JobStatus::Paused);
+        QCOMPARE(awaitResult(api->setJobPriority(id, JobPriority::Urgent)).value().priority,
+                 JobPriority::Urgent);
+        QCOMPARE(awaitResult(api->resumeJob(id)).value().status, JobStatus::Pending);
+        QCOMPARE(awaitResult(api->resumeScheduler()).value().paused, false);
+
+        const auto missing = awaitResult(api->fetchJob(QStringLiteral("batch-job-999999")));
+        QCOMPARE(missing.error().kind, ApiError::Kind::NotFound);
+    }
+
+    void authAndRoles()
+    {
+        const auto anonymous = awaitResult(client(QString())->fetchMonitoring({}));
+        QCOMPARE(anonymous.error().kind, ApiError::Kind::Unauthorized);
+        const auto wrong = awaitResult(client(QStringLiteral("bm_not-a-token"))->fetchMonitoring({}));
+        QCOMPARE(wrong.error().kind, ApiError::Kind::Unauthorized);
+        auto viewer = client(m_viewer);
+        QVERIFY(awaitResult(viewer->fetchMonitoring({})).ok());
+        const auto forbidden = awaitResult(viewer->pauseScheduler());
+        QCOMPARE(forbidden.error().kind, ApiError::Kind::Forbidden);
+        QCOMPARE(awaitResult(viewer->fetchAuditLog()).error().kind, ApiError::Kind::Forbidden);
+        const Raw r = raw("GET", QStringLiteral("/api/admin/batch-monitoring"), QString());
+        QCOMPARE(r.status, 401);
+        QCOMPARE(r.reply->rawHeader("WWW-Authenticate"), QByteArray("Bearer"));
+    }
+
+    void badRequests_data()
+    {
+        QTest::addColumn<QByteArray>("verb");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<QString>("parameter");
+        const QString base = QStringLiteral("/api/admin/batch-monitoring");
+        QTest::newRow("limit=101") << QByteArray("GET") << base + QStringLiteral("?limit=101") << QByteArray()
+                                   << 400 << "invalid_parameter"
+                                   << "limit";
+        QTest::newRow("timeRange=banana") << QByteArray("GET") << base + QStringLiteral("?timeRange=banana")
+                                          << QByteArray() << 400 << "invalid_parameter"
+                                          << "timeRange";
+        QTest::newRow("unknown status") << QByteArray("GET") << base + QStringLiteral("?status=done")
+                                        << QByteArray() << 400 << "invalid_parameter"
+                                        << "status";
+        QTest::newRow("unknown route")
+            << QByteArray("GET") << QStringLiteral("/api/admin/nothing") << QByteArray() << 404 << "not_found"
+            << "";
+        QTest::newRow("wrong method")
+            << QByteArray("DELETE") << base << QByteArray() << 405 << "method_not_allowed"
+            << "";
+        QTest::newRow("malformed body") << QByteArray("PUT") << base + QStringLiteral("/config")
+                                        << QByteArray("{\"batch") << 400 << "invalid_body"
+                                        << "";
+        QTest::newRow("bad field") << QByteArray("PUT") << base + QStringLiteral("/batch-job-1/priority")
+                                   << QByteArray(R"({"priority":"asap"})") << 400 << "invalid_body"
+                                   << "priority";
+        QTest::newRow("over 1 MiB") << QByteArray("POST") << base + QStringLiteral("/alerts")
+                                    << QByteArray(1024 * 1024 + 10, ' ') << 413 << "payload_too_large"
+                                    << "";
+        QTest::newRow("unknown event")
+            << QByteArray("POST") << base + QStringLiteral("/alerts/events/424242/ack") << QByteArray() << 404
+            << "not_found"
+            << "";
+    }
+
+    void badRequests()
+    {
+        QFETCH(QByteArray, verb);
+        QFETCH(QString, path);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, code);
+        QFETCH(QString, parameter);
+        const Raw r = raw(verb, path, m_admin, body);
+        QCOMPARE(r.status, status);
+        QCOMPARE(r.body.value(QStringLiteral("success")).toBool(true), false);
+        const QJsonObject error = r.body.value(QStringLiteral("error")).toObject();
+        QCOMPARE(error.value(QStringLiteral("code")).toString(), code);
+        QVERIFY(!error.value(QStringLiteral("message")).toString().isEmpty());
+        if (!parameter.isEmpty())
+            QCOMPARE(error.value(QStringLiteral("parameter")).toString(), parameter);
+        if (status == 405)
+            QCOMPARE(r.reply->rawHeader("Allow"), QByteArray("GET"));
+    }
+
+    void configAlertsAndAudit()
+    {
+        auto api = client(m_admin);
+        BatchConfig config = awaitResult(api->fetchConfig()).value();
+        config.batchMinSize = 20;
+        QCOMPARE(awaitResult(api->updateConfig(config)).value().batchMinSize, 20);
+        config.batchStatusCheckInterval = QStringLiteral("*/7 * * * *");
+        const auto refused = awaitResult(api->updateConfig(config));
+        QCOMPARE(refused.error().kind, ApiError::Kind::BadRequest);
+        QCOMPARE(refused.error().code, QStringLiteral("invalid_body"));
+        QCOMPARE(awaitResult(api->fetchConfig()).value().batchMinSize, 20);
+
+        AlertConfig alerts = awaitResult(api->fetchAlertConfig()).value();
+        alerts.rules[0].threshold = 7.5;
+        QCOMPARE(awaitResult(api->updateAlertConfig(alerts)).value().rules[0].threshold, 7.5);
+        // The seed's body: only the flat fields; the rest is kept.
+        const Raw seed = raw("POST", QStringLiteral("/api/admin/batch-monitoring/alerts"), m_admin,
+                             R"({"errorRateThreshold": 12, "processingTimeThreshold": 7200000})");
+        QCOMPARE(seed.status, 200);
+        const auto after = awaitResult(api->fetchAlertConfig()).value();
+        QCOMPARE(after.rule(AlertRuleId::HighErrorRate)->threshold, 12.0);
+        QCOMPARE(after.rule(AlertRuleId::LongProcessingTime)->threshold, 7200000.0);
+        QCOMPARE(after.rule(AlertRuleId::LowThroughput)->threshold, 0.5);
+        QVERIFY(awaitResult(api->fetchAlertEvents({false, 1, 10})).ok());
+
+        const auto audit = awaitResult(api->fetchAuditLog(1, 100));
+        QVERIFY(audit.ok());
+        QStringList actions;
+        for (const AuditEntry &e : audit.value().entries)
+            actions << e.actor + QLatin1Char(':') + e.action + QLatin1Char(':') + e.outcome;
+        QVERIFY2(actions.contains(QStringLiteral("alice:job_retry:success")),
+                 qPrintable(actions.join(QLatin1Char(' '))));
+        QVERIFY(actions.contains(QStringLiteral("wally:scheduler_pause:denied")));
+        QVERIFY(actions.contains(QStringLiteral("anonymous:batch_monitoring_access:denied")));
+        QVERIFY(actions.contains(QStringLiteral("alice:config_update:failure")));
+    }
+
+    void rateLimit()
+    {
+        QTemporaryDir dir;
+        Server limited(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("limited.db")), 3);
+        const QString token = limited.addToken(QStringLiteral("bob"), QStringLiteral("viewer"));
+        QVERIFY(limited.start());
+        Raw r;
+        for (int i = 0; i < 3; ++i) {
+            r = raw("GET", QStringLiteral("/api/admin/batch-monitoring"), token, {}, limited.url());
+            QCOMPARE(r.status, 200);
+        }
+        QCOMPARE(r.reply->rawHeader("X-RateLimit-Limit"), QByteArray("3"));
+        QCOMPARE(r.reply->rawHeader("X-RateLimit-Remaining"), QByteArray("0"));
+        r = raw("GET", QStringLiteral("/api/admin/batch-monitoring"), token, {}, limited.url());
+        QCOMPARE(r.status, 429);
+        QCOMPARE(r.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+                 QStringLiteral("rate_limited"));
+        const int retryAfter = r.reply->rawHeader("Retry-After").toInt();
+        QVERIFY(retryAfter >= 1 && retryAfter <= 60);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerIntegration)
+#include "tst_serverintegration.moc"
