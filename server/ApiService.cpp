@@ -126,8 +126,8 @@ struct ApiService::Call
 };
 
 ApiService::ApiService(Database &db, TokenStore &tokens, RateLimiter &limiter, ServiceContext context)
-    : m_db(db), m_jobs(db), m_admin(db), m_engine(db, m_jobs), m_actions(m_jobs), m_tokens(tokens),
-      m_limiter(limiter), m_context(std::move(context))
+    : m_jobs(db), m_admin(db), m_engine(db, m_jobs), m_actions(m_jobs), m_tokens(tokens), m_limiter(limiter),
+      m_context(std::move(context))
 {}
 
 HttpResponse ApiService::handle(const HttpRequest &request)

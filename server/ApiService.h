@@ -55,7 +55,6 @@ private:
     HttpResponse auditLog(Call &call);
     void audit(const Call &call, int status);
 
-    Database &m_db;
     JobStore m_jobs;
     AdminStore m_admin;
     MonitoringEngine m_engine;

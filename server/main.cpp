@@ -203,6 +203,20 @@ int main(int argc, char *argv[])
                 unsigned(bound));
     std::fflush(stdout);
 
+    // Retention of the audit log and resolved alert events, also without a pipeline (which purges
+    // jobs, audit and events itself).
+    QTimer retention;
+    if (!pipeline) {
+        QObject::connect(&retention, &QTimer::timeout, [&admin, &cfg] {
+            const auto config = admin.batchConfig(cfg.batch);
+            const qint64 days =
+                config ? config.value().batchMonitoringRetentionDays : cfg.batch.batchMonitoringRetentionDays;
+            if (auto r = admin.purgeBefore(QDateTime::currentDateTimeUtc().addDays(-days)); !r)
+                qWarning("retention: %s", qPrintable(r.error().message));
+        });
+        retention.start(3600 * 1000);
+    }
+
     QTimer ticker;
     if (pipeline) {
         QObject::connect(&ticker, &QTimer::timeout, [&pipeline] {

@@ -56,6 +56,8 @@ public:
 
     bool start(const QStringList &extra = {})
     {
+        static const QRegularExpression listening(
+            QStringLiteral("listening on (https?://127\\.0\\.0\\.1:\\d+)"));
         m_process.setProcessEnvironment(environment());
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
         m_process.start(QStringLiteral(BATCHMON_SERVER_BINARY),
@@ -67,9 +69,7 @@ public:
                 return out.contains('\n') || m_process.state() == QProcess::NotRunning;
             },
             60000);
-        const QRegularExpressionMatch m =
-            QRegularExpression(QStringLiteral("listening on (http://127\\.0\\.0\\.1:\\d+)"))
-                .match(QString::fromUtf8(out));
+        const QRegularExpressionMatch m = listening.match(QString::fromUtf8(out));
         if (!up || !m.hasMatch()) {
             qWarning("server did not start: %s %s", out.constData(),
                      m_process.readAllStandardError().constData());
@@ -308,6 +308,60 @@ private slots:
         QVERIFY(actions.contains(QStringLiteral("wally:scheduler_pause:denied")));
         QVERIFY(actions.contains(QStringLiteral("anonymous:batch_monitoring_access:denied")));
         QVERIFY(actions.contains(QStringLiteral("alice:config_update:failure")));
+    }
+
+    void invalidEnvironmentStopsStartUp_data()
+    {
+        QTest::addColumn<QString>("variable");
+        QTest::addColumn<QString>("value");
+        QTest::newRow("max requests") << "BATCH_MAX_REQUESTS"
+                                      << "lots";
+        QTest::newRow("schedule") << "BATCH_CREATE_INTERVAL"
+                                  << "*/7 * * * *";
+        QTest::newRow("enabled") << "BATCH_PROCESSING_ENABLED"
+                                 << "maybe";
+        QTest::newRow("error rate") << "BATCH_ALERT_THRESHOLD_ERROR_RATE"
+                                    << "150";
+        QTest::newRow("database") << "BATCHMON_DATABASE"
+                                  << "mysql://x";
+    }
+    void invalidEnvironmentStopsStartUp()
+    {
+        QFETCH(QString, variable);
+        QFETCH(QString, value);
+        QProcess p;
+        QProcessEnvironment env = m_server->environment();
+        env.insert(variable, value);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(BATCHMON_SERVER_BINARY),
+                {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 2);
+        const QString said = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(said.contains(variable == QLatin1String("BATCHMON_DATABASE") ? QStringLiteral("mysql://x")
+                                                                              : variable),
+                 qPrintable(said));
+    }
+
+    void tls()
+    {
+        QTemporaryDir dir;
+        Server secure(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("tls.db")));
+        const QString token = secure.addToken(QStringLiteral("carol"), QStringLiteral("viewer"));
+        QVERIFY(secure.start({QStringLiteral("--tls-cert"), QStringLiteral(BATCHMON_FIXTURES "/test-ca.pem"),
+                              QStringLiteral("--tls-key"),
+                              QStringLiteral(BATCHMON_FIXTURES "/test-server.key")}));
+        QCOMPARE(secure.url().scheme(), QStringLiteral("https"));
+        ApiClientOptions o;
+        o.serverUrl = secure.url();
+        o.token = token;
+        // Without the server's CA the client refuses; with it, it talks.
+        QCOMPARE(awaitResult(ApiClient(m_nam, o).fetchMonitoring({})).error().kind, ApiError::Kind::Tls);
+        m_nam.clearConnectionCache();
+        o.extraCaCertificates =
+            ApiClient::loadCaFile(QStringLiteral(BATCHMON_FIXTURES "/test-ca.pem")).value();
+        const auto r = awaitResult(ApiClient(m_nam, o).fetchMonitoring({}));
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().userMessage()));
     }
 
     void rateLimit()
