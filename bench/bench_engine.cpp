@@ -38,7 +38,7 @@ bool populate(Database &db, int count)
     insert.prepare(
         QStringLiteral("INSERT INTO jobs (") +
         JobStore::columns().section(QStringLiteral(", (SELECT"), 0, 0) +
-        QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (int i = 0; i < count; ++i) {
         const qint64 created = now - span + qint64(rng.bounded(quint64(span)));
         const bool recent = now - created < 2 * 3600 * 1000;
@@ -70,7 +70,8 @@ bool populate(Database &db, int count)
                                   completed * 120,
                                   requests * 300,
                                   created + 60000,
-                                  null};
+                                  null,
+                                  0};
         for (const QVariant &v : values)
             insert.addBindValue(v);
         if (!insert.exec())

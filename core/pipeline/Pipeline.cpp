@@ -272,8 +272,15 @@ StoreResult<Done> Pipeline::submitPending(qint64 atMs, TickReport &report)
         s.job.batchId = batchId.value();
         s.job.startedAt = at(atMs);
         s.submittedAt = at(atMs);
-        if (auto w = m_jobs.update(before, s, at(atMs), QStringLiteral("pipeline")); !w)
-            return w.error();
+        if (auto w = m_jobs.update(before, s, at(atMs), QStringLiteral("pipeline")); !w) {
+            if (w.error().kind != StoreError::Kind::Conflict)
+                return w.error();
+            // An admin paused, cancelled or reprioritised it meanwhile (another process): take the
+            // batch back and leave the job as they left it.
+            m_provider.cancel(submittedBatch(s), at(atMs));
+            m_pending.removeFirst();
+            continue;
+        }
         m_pending.removeFirst();
         m_flying.append(s);
         enqueued += s.estimatedInputTokens;
@@ -348,8 +355,12 @@ StoreResult<Done> Pipeline::poll(qint64 atMs, bool processResults, TickReport &r
                                    next == JobStatus::Cancelling ? QStringLiteral("pipeline")
                                                                  : QStringLiteral("provider"),
                                    p.batchError);
-            !w)
-            return w.error();
+            !w) {
+            if (w.error().kind != StoreError::Kind::Conflict)
+                return w.error();
+            m_flying.removeAt(i--); // changed by an admin meanwhile: the next advance reads it again
+            continue;
+        }
         ++report.updated;
         if (final)
             m_flying.removeAt(i--);

@@ -97,6 +97,11 @@ const QList<QStringList> &migrations()
             QStringLiteral("CREATE TABLE api_tokens (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
                            " salt TEXT NOT NULL, hash TEXT NOT NULL, created_at BIGINT NOT NULL)"),
         },
+        // 3: a revision per job, so two processes writing one job cannot both apply a change
+        // computed from the same old state (the rollups would count it twice).
+        {
+            QStringLiteral("ALTER TABLE jobs ADD COLUMN revision BIGINT NOT NULL DEFAULT 0"),
+        },
     };
     return all;
 }
@@ -112,6 +117,11 @@ QString withoutPassword(const QString &url)
 QAtomicInt g_connectionCounter;
 
 } // namespace
+
+int Database::latestSchemaVersion()
+{
+    return int(migrations().size());
+}
 
 Database::~Database()
 {

@@ -76,6 +76,8 @@ public:
 
     /// The schema version the store is at (migrations applied).
     int schemaVersion() const { return m_schemaVersion; }
+    /// The version this program migrates to.
+    static int latestSchemaVersion();
 
 private:
     Database() = default;

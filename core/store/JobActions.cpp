@@ -125,7 +125,7 @@ StoreResult<StoredJob> JobActions::cancel(const QString &id, const QString &acto
             s.job.status = JobStatus::Cancelling;
             s.cancelRequestedAt = now.toUTC();
         }
-        if (auto w = m_jobs.update(s, now, actor); !w)
+        if (auto w = m_jobs.update(loaded.value(), s, now, actor); !w)
             return w.error();
         return s;
     });
@@ -139,7 +139,7 @@ StoreResult<StoredJob> JobActions::pause(const QString &id, const QString &actor
             return loaded;
         StoredJob s = loaded.value();
         s.job.status = JobStatus::Paused;
-        if (auto w = m_jobs.update(s, now, actor); !w)
+        if (auto w = m_jobs.update(loaded.value(), s, now, actor); !w)
             return w.error();
         return s;
     });
@@ -153,7 +153,7 @@ StoreResult<StoredJob> JobActions::resume(const QString &id, const QString &acto
             return loaded;
         StoredJob s = loaded.value();
         s.job.status = JobStatus::Pending;
-        if (auto w = m_jobs.update(s, now, actor); !w)
+        if (auto w = m_jobs.update(loaded.value(), s, now, actor); !w)
             return w.error();
         return s;
     });
@@ -170,7 +170,7 @@ StoreResult<StoredJob> JobActions::setPriority(const QString &id, JobPriority pr
         if (s.job.priority == priority)
             return s;
         s.job.priority = priority;
-        if (auto w = m_jobs.update(s, now, actor); !w)
+        if (auto w = m_jobs.update(loaded.value(), s, now, actor); !w)
             return w.error();
         return s;
     });

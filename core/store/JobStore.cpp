@@ -62,7 +62,7 @@ QString JobStore::columns()
         "id, batch_id, status, job_type, model, priority, request_count, completed_count, failed_count,"
         " created_at, started_at, completed_at, processing_time_ms, cost_micros, individual_cost_micros,"
         " retry_of, attempt, input_tokens, output_tokens, estimated_input_tokens, submitted_at,"
-        " cancel_requested_at,"
+        " cancel_requested_at, revision,"
         " (SELECT e.count FROM job_errors e WHERE e.job_id = jobs.id AND e.code = 'rate_limit_exceeded')");
 }
 
@@ -93,8 +93,9 @@ StoredJob JobStore::readJob(const QSqlQuery &q)
     s.estimatedInputTokens = q.value(19).toLongLong();
     s.submittedAt = sql::optionalTime(q.value(20));
     s.cancelRequestedAt = sql::optionalTime(q.value(21));
-    if (!q.value(22).isNull())
-        s.errorCounts.insert(QString::fromLatin1(kRateLimited), q.value(22).toLongLong());
+    s.revision = q.value(22).toLongLong();
+    if (!q.value(23).isNull())
+        s.errorCounts.insert(QString::fromLatin1(kRateLimited), q.value(23).toLongLong());
     return s;
 }
 
@@ -187,7 +188,8 @@ StoreResult<Done> JobStore::insert(const StoredJob &s, const QString &actor,
         const Job &j = s.job;
         auto r = m_db.exec(
             QStringLiteral("INSERT INTO jobs (") + columns().section(QStringLiteral(", (SELECT"), 0, 0) +
-                QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                QStringLiteral(
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             {j.id,
              sql::fromText(j.batchId),
              toWireString(j.status),
@@ -209,7 +211,8 @@ StoreResult<Done> JobStore::insert(const StoredJob &s, const QString &actor,
              j.outputTokens,
              s.estimatedInputTokens,
              sql::fromTime(s.submittedAt),
-             sql::fromTime(s.cancelRequestedAt)});
+             sql::fromTime(s.cancelRequestedAt),
+             s.revision});
         if (!r)
             return r.error();
         if (auto w = writeErrors(s); !w)
@@ -222,7 +225,7 @@ StoreResult<Done> JobStore::insert(const StoredJob &s, const QString &actor,
     });
 }
 
-StoreResult<Done> JobStore::update(const StoredJob &s, const QDateTime &at, const QString &actor,
+StoreResult<Done> JobStore::update(StoredJob &s, const QDateTime &at, const QString &actor,
                                    const std::optional<QString> &note)
 {
     auto found = find(s.job.id);
@@ -230,46 +233,62 @@ StoreResult<Done> JobStore::update(const StoredJob &s, const QDateTime &at, cons
         return found.error();
     if (!found.value())
         return StoreError{StoreError::Kind::NotFound, QStringLiteral("no job with id \"%1\"").arg(s.job.id)};
+    s.revision = found.value()->revision;
     return update(*found.value(), s, at, actor, note);
 }
 
-StoreResult<Done> JobStore::update(const StoredJob &before, const StoredJob &s, const QDateTime &at,
+StoreResult<Done> JobStore::update(const StoredJob &before, StoredJob &s, const QDateTime &at,
                                    const QString &actor, const std::optional<QString> &note)
 {
-    return inTransaction(m_db, [&]() -> StoreResult<Done> {
-        const Job &j = s.job;
-        if (j.jobType != before.job.jobType || j.createdAt != before.job.createdAt)
-            return StoreError{StoreError::Kind::Conflict,
-                              QStringLiteral("a job's type and creation time never change (%1)").arg(j.id)};
-        auto r = m_db.exec(
-            QStringLiteral(
-                "UPDATE jobs SET batch_id = ?, status = ?, model = ?, priority = ?, request_count = ?,"
-                " completed_count = ?, failed_count = ?, started_at = ?, completed_at = ?,"
-                " processing_time_ms = ?, cost_micros = ?, individual_cost_micros = ?, retry_of = ?,"
-                " attempt = ?, input_tokens = ?, output_tokens = ?, estimated_input_tokens = ?,"
-                " submitted_at = ?, cancel_requested_at = ? WHERE id = ?"),
-            {sql::fromText(j.batchId),
-             toWireString(j.status),
-             sql::fromText(j.model),
-             int(j.priority),
-             j.requestCount,
-             j.completedCount,
-             j.failedCount,
-             sql::fromTime(j.startedAt),
-             sql::fromTime(j.completedAt),
-             sql::fromCount(j.processingTimeMs),
-             j.costEstimate.micros(),
-             s.individualCost.micros(),
-             sql::fromText(j.retryOf),
-             j.attempt,
-             j.inputTokens,
-             j.outputTokens,
-             s.estimatedInputTokens,
-             sql::fromTime(s.submittedAt),
-             sql::fromTime(s.cancelRequestedAt),
-             j.id});
-        if (!r)
-            return r.error();
+    const Job &j = s.job;
+    if (j.jobType != before.job.jobType || j.createdAt != before.job.createdAt)
+        return StoreError{StoreError::Kind::Conflict,
+                          QStringLiteral("a job's type and creation time never change (%1)").arg(j.id)};
+    if (auto began = m_db.begin(); !began)
+        return began.error();
+    // The write happens only if the job is still at the revision the change was computed from: with
+    // several processes on one database, the loser of a race is told, not allowed to apply a stale
+    // difference to the rollups.
+    auto r = m_db.exec(
+        QStringLiteral("UPDATE jobs SET batch_id = ?, status = ?, model = ?, priority = ?, request_count = ?,"
+                       " completed_count = ?, failed_count = ?, started_at = ?, completed_at = ?,"
+                       " processing_time_ms = ?, cost_micros = ?, individual_cost_micros = ?, retry_of = ?,"
+                       " attempt = ?, input_tokens = ?, output_tokens = ?, estimated_input_tokens = ?,"
+                       " submitted_at = ?, cancel_requested_at = ?, revision = revision + 1"
+                       " WHERE id = ? AND revision = ?"),
+        {sql::fromText(j.batchId),
+         toWireString(j.status),
+         sql::fromText(j.model),
+         int(j.priority),
+         j.requestCount,
+         j.completedCount,
+         j.failedCount,
+         sql::fromTime(j.startedAt),
+         sql::fromTime(j.completedAt),
+         sql::fromCount(j.processingTimeMs),
+         j.costEstimate.micros(),
+         s.individualCost.micros(),
+         sql::fromText(j.retryOf),
+         j.attempt,
+         j.inputTokens,
+         j.outputTokens,
+         s.estimatedInputTokens,
+         sql::fromTime(s.submittedAt),
+         sql::fromTime(s.cancelRequestedAt),
+         j.id,
+         before.revision});
+    if (!r) {
+        m_db.rollback();
+        return r.error();
+    }
+    if (r.value().numRowsAffected() == 0) {
+        // Nothing was written, so the caller's transaction stays good.
+        if (auto c = m_db.commit(); !c)
+            return c.error();
+        return StoreError{StoreError::Kind::Conflict,
+                          QStringLiteral("job %1 changed meanwhile; read it again and retry").arg(j.id)};
+    }
+    auto rest = [&]() -> StoreResult<Done> {
         if (s.errorCounts != before.errorCounts) {
             if (auto w = writeErrors(s); !w)
                 return w;
@@ -285,7 +304,15 @@ StoreResult<Done> JobStore::update(const StoredJob &before, const StoredJob &s, 
         if (j.status != before.job.status)
             return addTimeline(j.id, j.status, at, actor, note);
         return Done{};
-    });
+    }();
+    if (!rest) {
+        m_db.rollback();
+        return rest;
+    }
+    if (auto c = m_db.commit(); !c)
+        return c.error();
+    s.revision = before.revision + 1;
+    return Done{};
 }
 
 StoreResult<QMap<QString, qint64>> JobStore::loadErrors(const QString &id)

@@ -29,11 +29,13 @@ public:
     /// Adds a new job; its timeline starts with its status at createdAt.
     StoreResult<Done> insert(const StoredJob &job, const QString &actor,
                              const std::optional<QString> &note = {});
-    /// Writes `after` over the stored job of the same id; a status change adds a timeline entry at `at`.
-    StoreResult<Done> update(const StoredJob &after, const QDateTime &at, const QString &actor,
+    /// Writes `after` over the stored job of the same id (whatever its revision); a status change adds
+    /// a timeline entry at `at`. `after.revision` becomes the stored one's.
+    StoreResult<Done> update(StoredJob &after, const QDateTime &at, const QString &actor,
                              const std::optional<QString> &note = {});
-    /// The same, for a caller that holds the stored job already (the pipeline): no read first.
-    StoreResult<Done> update(const StoredJob &before, const StoredJob &after, const QDateTime &at,
+    /// The same from a job read earlier: Conflict, and nothing written, when the job has changed
+    /// since (another process wrote it). `after.revision` becomes the new revision.
+    StoreResult<Done> update(const StoredJob &before, StoredJob &after, const QDateTime &at,
                              const QString &actor, const std::optional<QString> &note = {});
 
     StoreResult<std::optional<StoredJob>> find(const QString &id);

@@ -17,6 +17,9 @@ struct StoredJob
     std::optional<QDateTime> submittedAt;
     std::optional<QDateTime> cancelRequestedAt;
     QMap<QString, qint64> errorCounts; ///< failed requests by error code; sums to failedCount
+    /// Bumped by every update; an update from an older revision is refused (JobStore::update).
+    /// Bookkeeping, not data: not part of equality.
+    qint64 revision = 0;
 
     auto tie() const
     {

@@ -221,6 +221,33 @@ private slots:
         QCOMPARE(r.error().message, QStringLiteral("no job with id \"batch-job-404\""));
     }
 
+    void staleWriteIsRefused_data() { addBackendRows(); }
+    void staleWriteIsRefused()
+    {
+        // Two writers read the same job; the second to write loses instead of double-counting.
+        QFETCH(QString, backend);
+        QTemporaryDir dir;
+        auto db = openTestStore(backend, dir);
+        JobStore store(*db);
+        JobActions actions(store);
+        QVERIFY(store.insert(jobIn(JobStatus::Pending), QStringLiteral("pipeline")).ok());
+        const StoredJob seenByPipeline = *store.find(QStringLiteral("batch-job-7")).value();
+        QVERIFY(actions.pause(QStringLiteral("batch-job-7"), QStringLiteral("alice"), kNow).ok());
+        StoredJob submitted = seenByPipeline;
+        submitted.job.status = JobStatus::Validating;
+        const auto stale = store.update(seenByPipeline, submitted, kNow, QStringLiteral("pipeline"));
+        QVERIFY(!stale.ok());
+        QCOMPARE(stale.error().kind, StoreError::Kind::Conflict);
+        QCOMPARE(store.find(QStringLiteral("batch-job-7")).value()->job.status, JobStatus::Paused);
+        QVERIFY(store.aggregatesConsistent().value());
+        // Inside an outer transaction the refusal leaves the transaction usable.
+        QVERIFY(db->begin().ok());
+        QVERIFY(!store.update(seenByPipeline, submitted, kNow, QStringLiteral("pipeline")).ok());
+        QVERIFY(actions.resume(QStringLiteral("batch-job-7"), QStringLiteral("alice"), kNow).ok());
+        QVERIFY(db->commit().ok());
+        QCOMPARE(store.find(QStringLiteral("batch-job-7")).value()->job.status, JobStatus::Pending);
+    }
+
     void samePriorityChangesNothing()
     {
         QTemporaryDir dir;
