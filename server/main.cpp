@@ -3,6 +3,7 @@
 // simulated pipeline; and `token add|list|revoke` to manage who may use it.
 #include "ApiService.h"
 #include "HttpAdapter.h"
+#include "PipelineLeader.h"
 #include "ServerConfig.h"
 #include "pipeline/Pipeline.h"
 #include "pipeline/SimulatedProvider.h"
@@ -144,18 +145,35 @@ int main(int argc, char *argv[])
     auto settings = PipelineSettings::from(stored.value());
     if (const auto *error = std::get_if<QString>(&settings))
         return fail(QStringLiteral("the stored configuration: ") + *error);
-    if (parser.isSet(simulate)) {
+    if (parser.isSet(simulate))
         pipeline =
-            std::make_unique<Pipeline>(*db.value(), provider, workload,
-                                       PipelineSettings::backfill(std::get<PipelineSettings>(settings)));
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        if (auto clock = pipeline->clock(); clock && !clock.value()) {
-            pipeline->startAt(now.addDays(-parser.value(backfill).toInt()));
-            for (QDateTime t = pipeline->clock().value().value_or(now); t < now; t = t.addDays(1))
-                pipeline->advanceTo(std::min(t.addDays(1), now));
+            std::make_unique<Pipeline>(*db.value(), provider, workload, std::get<PipelineSettings>(settings));
+    PipelineLeader leader(*db.value());
+    const int backfillDays = parser.value(backfill).toInt();
+    // Exactly one process of those sharing a database runs the pipeline; the first to lead a new
+    // store writes its history.
+    auto lead = [&]() -> bool {
+        if (!pipeline)
+            return false;
+        const bool was = leader.isLeader();
+        if (!leader.acquire())
+            return false;
+        if (!was) {
+            std::printf("batchmon-server: running the pipeline\n");
+            std::fflush(stdout);
+            const PipelineSettings live = pipeline->settings();
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            if (auto clock = pipeline->clock(); clock && !clock.value()) {
+                pipeline->setSettings(PipelineSettings::backfill(live));
+                pipeline->startAt(now.addDays(-backfillDays));
+                for (QDateTime t = pipeline->clock().value().value_or(now); t < now; t = t.addDays(1))
+                    pipeline->advanceTo(std::min(t.addDays(1), now));
+                pipeline->setSettings(live);
+            }
         }
-        pipeline->setSettings(std::get<PipelineSettings>(settings));
-    }
+        return true;
+    };
+    lead();
 
     TokenStore tokens(*db.value());
     RateLimiter limiter(cfg.rateLimitPerMinute);
@@ -219,7 +237,9 @@ int main(int argc, char *argv[])
 
     QTimer ticker;
     if (pipeline) {
-        QObject::connect(&ticker, &QTimer::timeout, [&pipeline] {
+        QObject::connect(&ticker, &QTimer::timeout, [&pipeline, &lead] {
+            if (!lead())
+                return;
             if (auto r = pipeline->advanceTo(QDateTime::currentDateTimeUtc()); !r)
                 qWarning("pipeline: %s", qPrintable(r.error().message));
         });

@@ -2,6 +2,7 @@
 // The real batchmon-server on 127.0.0.1:0, driven with the real client (and raw HTTP for what the
 // client never sends): every endpoint group and every error class of docs/api.md.
 #include "Await.h"
+#include "ServerProcess.h"
 #include "api/ApiClient.h"
 
 #include <QJsonDocument>
@@ -16,77 +17,6 @@
 using namespace batchmon;
 
 namespace {
-
-/// One running server process and what it needs.
-class Server
-{
-public:
-    explicit Server(const QString &databaseUrl, int rateLimit = 0) : m_db(databaseUrl), m_rateLimit(rateLimit)
-    {}
-    ~Server()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.terminate();
-            if (!m_process.waitForFinished(5000))
-                m_process.kill();
-            m_process.waitForFinished();
-        }
-    }
-
-    QProcessEnvironment environment() const
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("BATCHMON_DATABASE"), m_db);
-        env.insert(QStringLiteral("BATCHMON_RATE_LIMIT"), QString::number(m_rateLimit));
-        return env;
-    }
-
-    /// `batchmon-server token add NAME --role ROLE`; the token is the last line printed.
-    QString addToken(const QString &name, const QString &role) const
-    {
-        QProcess p;
-        p.setProcessEnvironment(environment());
-        p.start(QStringLiteral(BATCHMON_SERVER_BINARY),
-                {QStringLiteral("token"), QStringLiteral("add"), name, QStringLiteral("--role"), role});
-        if (!p.waitForFinished(30000) || p.exitCode() != 0)
-            qFatal("token add failed: %s", p.readAllStandardError().constData());
-        const QList<QByteArray> lines = p.readAllStandardOutput().trimmed().split('\n');
-        return QString::fromUtf8(lines.last().trimmed());
-    }
-
-    bool start(const QStringList &extra = {})
-    {
-        static const QRegularExpression listening(
-            QStringLiteral("listening on (https?://127\\.0\\.0\\.1:\\d+)"));
-        m_process.setProcessEnvironment(environment());
-        m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_process.start(QStringLiteral(BATCHMON_SERVER_BINARY),
-                        QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} + extra);
-        QByteArray out;
-        const bool up = QTest::qWaitFor(
-            [&] {
-                out += m_process.readAllStandardOutput();
-                return out.contains('\n') || m_process.state() == QProcess::NotRunning;
-            },
-            60000);
-        const QRegularExpressionMatch m = listening.match(QString::fromUtf8(out));
-        if (!up || !m.hasMatch()) {
-            qWarning("server did not start: %s %s", out.constData(),
-                     m_process.readAllStandardError().constData());
-            return false;
-        }
-        m_url = QUrl(m.captured(1));
-        return true;
-    }
-
-    QUrl url() const { return m_url; }
-
-private:
-    QString m_db;
-    int m_rateLimit;
-    QProcess m_process;
-    QUrl m_url;
-};
 
 struct Raw
 {
