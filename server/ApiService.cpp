@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 
+#include <utility>
+
 namespace batchmon {
 
 namespace {
@@ -127,7 +129,7 @@ struct ApiService::Call
 
 ApiService::ApiService(Database &db, TokenStore &tokens, RateLimiter &limiter, ServiceContext context)
     : m_jobs(db), m_admin(db), m_engine(db, m_jobs), m_actions(m_jobs), m_tokens(tokens), m_limiter(limiter),
-      m_context(std::move(context))
+      m_context(std::move(context)), m_db(db)
 {}
 
 HttpResponse ApiService::handle(const HttpRequest &request)
@@ -232,6 +234,8 @@ HttpResponse ApiService::handle(const HttpRequest &request)
         return r; // not audited: a flood must not fill the log
     }
 
+    if (request.method != "GET")
+        invalidate(); // whatever it changes, the cached snapshots may show it
     HttpResponse response = [&] {
         const bool writes = request.method != "GET";
         if ((writes || call.auditLog) && call.identity->role != Role::Admin)
@@ -277,19 +281,28 @@ HttpResponse ApiService::monitoring(Call &call)
     if (const auto *e = std::get_if<QueryError>(&parsed))
         return failure(400, QStringLiteral("invalid_parameter"),
                        e->parameter + QStringLiteral(": ") + e->message, e->parameter);
+    const QString key = std::get<MonitoringQuery>(parsed).toUrlQuery().toString(QUrl::FullyEncoded);
+    const QDateTime now = m_context.clock();
+    const qint64 nowMs = now.toMSecsSinceEpoch();
+    if (const auto hit = m_snapshots.constFind(key);
+        hit != m_snapshots.constEnd() && nowMs - hit->madeAtMs >= 0 && nowMs - hit->madeAtMs < kSnapshotTtlMs)
+        return HttpResponse{200, hit->body, {}};
     auto config = m_admin.batchConfig(m_context.configDefaults);
     if (!config)
         return storeFailure(config.error());
     auto paused = m_admin.schedulerPaused();
     if (!paused)
         return storeFailure(paused.error());
-    const SnapshotContext context{m_context.clock(), m_context.enqueuedTokenLimit,
-                                  config.value().batchMaxRequests,
+    const SnapshotContext context{now, m_context.enqueuedTokenLimit, config.value().batchMaxRequests,
                                   SchedulerState{paused.value(), config.value().batchProcessingEnabled}};
     auto snapshot = m_engine.snapshot(std::get<MonitoringQuery>(parsed), context);
     if (!snapshot)
         return storeFailure(snapshot.error());
-    return success(200, json::encode(snapshot.value()));
+    HttpResponse r = success(200, json::encode(snapshot.value()));
+    if (m_snapshots.size() > 256)
+        m_snapshots.clear();
+    m_snapshots.insert(key, {r.body, nowMs});
+    return r;
 }
 
 HttpResponse ApiService::jobAction(Call &call, const QString &id, const QString &action)
@@ -470,6 +483,7 @@ HttpResponse ApiService::scheduler(Call &call, bool pause)
 
 HttpResponse ApiService::auditLog(Call &call)
 {
+    flushAudit(); // the log a reader gets includes everything answered so far
     Params params(call.request.query, {QStringLiteral("page"), QStringLiteral("limit"),
                                        QStringLiteral("actor"), QStringLiteral("action")});
     const qint64 page = params.number(QStringLiteral("page"), 1, MonitoringQuery::kMaxPage);
@@ -496,8 +510,26 @@ void ApiService::audit(const Call &call, int status)
                                                    : QStringLiteral("failure");
     e.clientAddress = call.request.clientAddress;
     e.detail = call.detail;
-    if (auto w = m_admin.appendAudit(e); !w)
-        qWarning("audit log: %s", qPrintable(w.error().message));
+    m_pendingAudit.append(e);
+    if (m_pendingAudit.size() >= 500)
+        flushAudit();
+}
+
+void ApiService::flushAudit()
+{
+    if (m_pendingAudit.isEmpty())
+        return;
+    const QList<AuditEntry> entries = std::exchange(m_pendingAudit, {});
+    const auto written = inTransaction(m_db, [&]() -> StoreResult<Done> {
+        for (const AuditEntry &e : entries) {
+            if (auto w = m_admin.appendAudit(e); !w)
+                return w.error();
+        }
+        return Done{};
+    });
+    if (!written)
+        qWarning("audit log: %s (%lld entries lost)", qPrintable(written.error().message),
+                 qint64(entries.size()));
 }
 
 } // namespace batchmon

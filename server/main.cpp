@@ -235,13 +235,23 @@ int main(int argc, char *argv[])
         retention.start(3600 * 1000);
     }
 
+    QTimer auditFlush;
+    QObject::connect(&auditFlush, &QTimer::timeout, [&service] { service.flushAudit(); });
+    auditFlush.start(200);
+    QObject::connect(&app, &QCoreApplication::aboutToQuit, [&service] { service.flushAudit(); });
+
     QTimer ticker;
     if (pipeline) {
-        QObject::connect(&ticker, &QTimer::timeout, [&pipeline, &lead] {
+        QObject::connect(&ticker, &QTimer::timeout, [&pipeline, &lead, &service] {
             if (!lead())
                 return;
-            if (auto r = pipeline->advanceTo(QDateTime::currentDateTimeUtc()); !r)
+            const auto r = pipeline->advanceTo(QDateTime::currentDateTimeUtc());
+            if (!r) {
                 qWarning("pipeline: %s", qPrintable(r.error().message));
+                return;
+            }
+            if (r.value().created || r.value().submitted || r.value().updated || r.value().purged)
+                service.invalidate();
         });
         ticker.start(5000);
     }
