@@ -35,10 +35,14 @@ HttpResponse storeFailure(const StoreError &e)
     case StoreError::Kind::InvalidTransition:
     case StoreError::Kind::Conflict:
         return failure(409, QStringLiteral("invalid_transition"), e.message);
-    default:
+    default: {
+        // The store failed (unreachable, locked, out of space): the contract's 503, which clients retry.
         qWarning("store error: %s", qPrintable(e.message));
-        return failure(500, QStringLiteral("internal_error"),
-                       QStringLiteral("internal error; see the server log"));
+        HttpResponse r = failure(503, QStringLiteral("unavailable"),
+                                 QStringLiteral("the database is unavailable; retry in 5 s"));
+        r.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray("5")));
+        return r;
+    }
     }
 }
 
@@ -206,11 +210,16 @@ HttpResponse ApiService::handle(const HttpRequest &request)
         call.identity = who.value();
     }
     if (!call.identity) {
-        HttpResponse r =
-            failure(401, QStringLiteral("unauthorized"),
-                    authorization.isEmpty() ? QStringLiteral("no token: send Authorization: Bearer <token>")
-                                            : QStringLiteral("the token is not valid (wrong, or revoked)"));
-        r.headers.append(qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer")));
+        // docs/api.md §2: what is missing, or that the token is not (or no longer) valid.
+        const bool presented =
+            authorization.startsWith("Bearer ") && !authorization.mid(7).trimmed().isEmpty();
+        HttpResponse r = failure(401, QStringLiteral("unauthorized"),
+                                 presented ? QStringLiteral("invalid or revoked token")
+                                           : QStringLiteral("missing bearer token"));
+        r.headers.append(qMakePair(QByteArray("WWW-Authenticate"),
+                                   presented
+                                       ? QByteArray("Bearer realm=\"batchmon\", error=\"invalid_token\"")
+                                       : QByteArray("Bearer realm=\"batchmon\"")));
         audit(call, r.status);
         return r;
     }
@@ -240,8 +249,8 @@ HttpResponse ApiService::handle(const HttpRequest &request)
         const bool writes = request.method != "GET";
         if ((writes || call.auditLog) && call.identity->role != Role::Admin)
             return failure(403, QStringLiteral("forbidden"),
-                           QStringLiteral("the token \"%1\" has the viewer role; this needs admin")
-                               .arg(call.identity->name));
+                           QStringLiteral("the viewer role may not %1 %2; an admin token is required")
+                               .arg(QString::fromLatin1(request.method), request.path));
         if (request.body.size() > kMaxBodyBytes)
             return failure(413, QStringLiteral("payload_too_large"),
                            QStringLiteral("the body is %1 bytes, more than the %2 bytes allowed")

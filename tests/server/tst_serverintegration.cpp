@@ -141,7 +141,24 @@ private slots:
         QCOMPARE(awaitResult(viewer->fetchAuditLog()).error().kind, ApiError::Kind::Forbidden);
         const Raw r = raw("GET", QStringLiteral("/api/admin/batch-monitoring"), QString());
         QCOMPARE(r.status, 401);
-        QCOMPARE(r.reply->rawHeader("WWW-Authenticate"), QByteArray("Bearer"));
+        QCOMPARE(r.reply->rawHeader("WWW-Authenticate"), QByteArray("Bearer realm=\"batchmon\""));
+        QCOMPARE(r.body.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString(),
+                 QStringLiteral("missing bearer token"));
+        const Raw revoked =
+            raw("GET", QStringLiteral("/api/admin/batch-monitoring"), QStringLiteral("bm_nope"));
+        QCOMPARE(revoked.status, 401);
+        QCOMPARE(revoked.reply->rawHeader("WWW-Authenticate"),
+                 QByteArray("Bearer realm=\"batchmon\", error=\"invalid_token\""));
+        const Raw viewerAction =
+            raw("POST", QStringLiteral("/api/admin/batch-monitoring/scheduler/pause"), m_viewer);
+        QCOMPARE(viewerAction.status, 403);
+        QCOMPARE(viewerAction.body.value(QStringLiteral("error"))
+                     .toObject()
+                     .value(QStringLiteral("message"))
+                     .toString(),
+                 QStringLiteral(
+                     "the viewer role may not POST /api/admin/batch-monitoring/scheduler/pause; an admin "
+                     "token is required"));
     }
 
     void badRequests_data()
