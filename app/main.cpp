@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "MainWindow.h"
+#include "source/LocalSource.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -18,7 +19,7 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     parser.process(app);
 
-    batchmon::MainWindow window;
+    batchmon::MainWindow window(batchmon::LocalSource::defaultDemoPath());
     window.show();
     return app.exec();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "JobTableModel.h"
 
+#include "Format.h"
 #include "ModelsInfo.h"
 
 #include <QBrush>
@@ -79,7 +80,10 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
         case Duration:
             return j.processingTimeMs ? formatDuration(*j.processingTimeMs) : QString();
         case Cost:
-            return locale.toCurrencyString(j.costEstimate.dollars(), QStringLiteral("$"), 2);
+            // A running job's cost is known when its results are processed; $0.00 would be a claim.
+            if (!isFinished(j.status) && j.costEstimate == Money())
+                return QString();
+            return formatDollars(j.costEstimate, locale);
         }
         break;
     case Qt::TextAlignmentRole:

@@ -1,26 +1,62 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "MainWindow.h"
 
+#include "DashboardView.h"
+#include "Session.h"
+#include "source/LocalSource.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QStatusBar>
 
 namespace batchmon {
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+MainWindow::MainWindow(const QString &demoPath, QWidget *parent) : QMainWindow(parent)
 {
-    setWindowTitle(tr("batchmon"));
+    setWindowTitle(tr("batchmon — Demo workspace"));
+    LocalSourceOptions options;
+    options.databasePath = demoPath;
+    auto *demo = new LocalSource(options, this);
+    m_source = demo;
+    m_session = new Session(m_source, DashboardConfig(), this);
+
     auto *fileMenu = menuBar()->addMenu(tr("&File"));
     QAction *quit = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
+    auto *viewMenu = menuBar()->addMenu(tr("&View"));
+    QAction *refresh = viewMenu->addAction(tr("&Refresh"), m_session, &Session::refresh);
+    refresh->setShortcut(QKeySequence::Refresh);
 
-    auto *placeholder =
-        new QLabel(tr("No data source yet: the dashboard arrives with the monitoring engine."), this);
-    placeholder->setAlignment(Qt::AlignCenter);
-    placeholder->setWordWrap(true);
-    setCentralWidget(placeholder);
+    auto *dashboard = new DashboardView(
+        m_session,
+        tr("<b>Demo workspace</b> — simulated batch jobs from a built-in pipeline, not a real server. "
+           "Stored in %1.")
+            .arg(demoPath.toHtmlEscaped()),
+        this);
+    setCentralWidget(dashboard);
+
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 100);
+    m_progress->setFormat(tr("Preparing the demo workspace: %p%"));
+    statusBar()->addPermanentWidget(m_progress);
+    connect(demo, &LocalSource::openProgress, m_progress, &QProgressBar::setValue);
+    connect(demo, &LocalSource::opened, this, [this] {
+        m_progress->hide();
+        m_session->refresh();
+    });
+    connect(demo, &LocalSource::openFailed, this, [this](const QString &message) {
+        m_progress->hide();
+        QMessageBox::critical(
+            this, tr("The demo workspace cannot be opened"),
+            tr("%1\n\nCheck that the folder is writable, or remove the file to start a new one.")
+                .arg(message));
+    });
+    demo->open();
     resize(1280, 800);
 }
 

@@ -3,14 +3,30 @@
 
 #include <QMainWindow>
 
+class QProgressBar;
+
 namespace batchmon {
 
-/// The top-level window. Until the dashboard lands it shows where the dashboard will be.
+class DataSource;
+class Session;
+
+/**
+ * The top-level window. Without a server profile it opens the demo workspace (the engine in-process,
+ * clearly labelled as simulated data), showing the backfill's progress the first time.
+ */
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    /// `demoPath`: the demo workspace's file (LocalSource::defaultDemoPath() in the app).
+    explicit MainWindow(const QString &demoPath, QWidget *parent = nullptr);
+
+    Session *session() const { return m_session; }
+
+private:
+    DataSource *m_source = nullptr;
+    Session *m_session = nullptr;
+    QProgressBar *m_progress = nullptr;
 };
 
 } // namespace batchmon

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The app's first start, offscreen: the demo workspace opens, labelled as simulated data, and the
+// dashboard fills its five cards and the job table; a refresh keeps the selected job selected.
+#include "DashboardView.h"
+#include "JobTableModel.h"
+#include "MainWindow.h"
+#include "MetricCard.h"
+#include "Session.h"
+
+#include <QImage>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace batchmon;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void demoDashboard()
+    {
+        QTemporaryDir dir;
+        MainWindow window(dir.filePath(QStringLiteral("demo.sqlite")));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.windowTitle().contains(QStringLiteral("Demo workspace")));
+        QSignalSpy updated(window.session(), &Session::snapshotUpdated);
+        QVERIFY(updated.wait(60000));
+
+        auto *view = qobject_cast<DashboardView *>(window.centralWidget());
+        QVERIFY(view);
+        const QStringList titles{QStringLiteral("Total Jobs"), QStringLiteral("Success Rate"),
+                                 QStringLiteral("Cost Savings"), QStringLiteral("Average Processing Time"),
+                                 QStringLiteral("Error Rate")};
+        for (int i = 0; i < 5; ++i) {
+            QCOMPARE(view->card(i)->title(), titles[i]);
+            QVERIFY2(view->card(i)->value() != QStringLiteral("—"), qPrintable(titles[i]));
+        }
+        QVERIFY(view->card(0)->value().toInt() > 50); // about 150 jobs a day
+        QVERIFY(view->card(2)->value().startsWith(QLatin1Char('$')));
+        QCOMPARE(view->jobTable()->model()->rowCount(), 50);
+        QVERIFY(view->statusLabel()->text().startsWith(QStringLiteral("Updated")));
+        const auto banners = view->findChildren<QLabel *>();
+        QVERIFY(std::any_of(banners.begin(), banners.end(),
+                            [](QLabel *l) { return l->text().contains(QStringLiteral("simulated")); }));
+
+        // The user's selection survives a refresh.
+        QTableView *table = view->jobTable();
+        table->selectRow(3);
+        const QString selected =
+            table->selectionModel()->selectedRows().first().data(JobTableModel::JobIdRole).toString();
+        window.session()->refresh();
+        QVERIFY(updated.wait(30000));
+        QCOMPARE(table->selectionModel()->selectedRows().size(), 1);
+        QCOMPARE(table->selectionModel()->selectedRows().first().data(JobTableModel::JobIdRole).toString(),
+                 selected);
+
+        // What the user sees is drawn: the window is not one flat colour.
+        const QImage shot = window.grab().toImage();
+        QCOMPARE(shot.size(), window.size() * window.devicePixelRatio());
+        int differing = 0;
+        const QRgb corner = shot.pixel(0, 0);
+        for (int y = 0; y < shot.height(); y += 7)
+            for (int x = 0; x < shot.width(); x += 7)
+                differing += shot.pixel(x, y) != corner;
+        QVERIFY(differing > 500);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

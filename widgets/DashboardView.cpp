@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "DashboardView.h"
+
+#include "JobTableModel.h"
+#include "MetricCard.h"
+#include "MetricFigures.h"
+#include "Session.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace batchmon {
+
+namespace {
+
+MetricCard::Trend cardTrend(Trend t)
+{
+    switch (t) {
+    case Trend::Up:
+        return MetricCard::Trend::Up;
+    case Trend::Down:
+        return MetricCard::Trend::Down;
+    case Trend::Flat:
+        return MetricCard::Trend::Flat;
+    case Trend::None:
+        break;
+    }
+    return MetricCard::Trend::None;
+}
+
+} // namespace
+
+DashboardView::DashboardView(Session *session, const QString &sourceDescription, QWidget *parent)
+    : QWidget(parent), m_session(session), m_banner(new QLabel(sourceDescription, this)),
+      m_range(new QComboBox(this)), m_jobs(new JobTableModel(this)), m_table(new QTableView(this)),
+      m_status(new QLabel(this))
+{
+    auto *layout = new QVBoxLayout(this);
+
+    auto *top = new QHBoxLayout;
+    m_banner->setWordWrap(true);
+    top->addWidget(m_banner, 1);
+    top->addWidget(new QLabel(tr("Time range:"), this));
+    const QList<QPair<QString, TimeRange>> ranges{{tr("Last hour"), TimeRange::LastHour},
+                                                  {tr("Last 24 hours"), TimeRange::LastDay},
+                                                  {tr("Last 7 days"), TimeRange::LastWeek},
+                                                  {tr("Last 30 days"), TimeRange::LastMonth}};
+    for (const auto &[name, range] : ranges)
+        m_range->addItem(name, int(range));
+    m_range->setCurrentIndex(1);
+    connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
+        MonitoringQuery q = m_session->query();
+        q.timeRange = TimeRange(m_range->currentData().toInt());
+        q.page = 1;
+        m_session->setQuery(q);
+    });
+    top->addWidget(m_range);
+    layout->addLayout(top);
+
+    auto *cards = new QHBoxLayout;
+    for (const QString &title : {tr("Total Jobs"), tr("Success Rate"), tr("Cost Savings"),
+                                 tr("Average Processing Time"), tr("Error Rate")}) {
+        auto *card = new MetricCard(title, this);
+        m_cards << card;
+        cards->addWidget(card);
+    }
+    layout->addLayout(cards);
+
+    m_table->setModel(m_jobs);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // The spare width goes to the batch id, not to the cost at the far right.
+    m_table->horizontalHeader()->setSectionResizeMode(JobTableModel::BatchId, QHeaderView::Stretch);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_status);
+
+    connect(m_session, &Session::snapshotUpdated, this, &DashboardView::onSnapshotUpdated);
+    connect(m_session, &Session::statusChanged, this, &DashboardView::updateStatus);
+    // "Updated 12 s ago" keeps counting between refreshes.
+    auto *tick = new QTimer(this);
+    connect(tick, &QTimer::timeout, this, &DashboardView::updateStatus);
+    tick->start(1000);
+    updateStatus();
+}
+
+void DashboardView::onSnapshotUpdated()
+{
+    const auto &snapshot = m_session->snapshot();
+    if (!snapshot)
+        return;
+    const DashboardFigures f = DashboardFigures::of(*snapshot);
+    const CardFigure *figures[] = {&f.totalJobs, &f.successRate, &f.costSavings, &f.averageProcessingTime,
+                                   &f.errorRate};
+    for (int i = 0; i < m_cards.size(); ++i) {
+        m_cards[i]->setValue(figures[i]->value);
+        m_cards[i]->setChange(figures[i]->change, cardTrend(figures[i]->trend), figures[i]->good);
+    }
+    m_jobs->setJobs(snapshot->jobs);
+    updateStatus();
+}
+
+void DashboardView::updateStatus()
+{
+    m_status->setText(m_session->statusText(QDateTime::currentDateTimeUtc()));
+}
+
+} // namespace batchmon
