@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "DashboardView.h"
 
+#include "Charts.h"
 #include "JobTableModel.h"
 #include "MetricCard.h"
 #include "MetricFigures.h"
@@ -37,8 +38,9 @@ MetricCard::Trend cardTrend(Trend t)
 
 DashboardView::DashboardView(Session *session, const QString &sourceDescription, QWidget *parent)
     : QWidget(parent), m_session(session), m_banner(new QLabel(sourceDescription, this)),
-      m_range(new QComboBox(this)), m_jobs(new JobTableModel(this)), m_table(new QTableView(this)),
-      m_status(new QLabel(this))
+      m_range(new QComboBox(this)), m_queueChart(new QueueStatusChart(this)),
+      m_throughput(makeThroughputChart(this)), m_costs(makeCostSavingsChart(this)),
+      m_jobs(new JobTableModel(this)), m_table(new QTableView(this)), m_status(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
 
@@ -71,6 +73,12 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     }
     layout->addLayout(cards);
 
+    auto *charts = new QHBoxLayout;
+    charts->addWidget(m_queueChart);
+    charts->addWidget(m_throughput);
+    charts->addWidget(m_costs);
+    layout->addLayout(charts);
+
     m_table->setModel(m_jobs);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
@@ -101,6 +109,11 @@ void DashboardView::onSnapshotUpdated()
     for (int i = 0; i < m_cards.size(); ++i) {
         m_cards[i]->setValue(figures[i]->value);
         m_cards[i]->setChange(figures[i]->change, cardTrend(figures[i]->trend), figures[i]->good);
+    }
+    m_queueChart->setQueues(snapshot->queues);
+    if (snapshot->historical) {
+        updateThroughputChart(m_throughput, *snapshot->historical);
+        updateCostSavingsChart(m_costs, *snapshot->historical);
     }
     m_jobs->setJobs(snapshot->jobs);
     updateStatus();

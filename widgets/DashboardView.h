@@ -11,7 +11,9 @@ namespace batchmon {
 
 class JobTableModel;
 class MetricCard;
+class QueueStatusChart;
 class Session;
+class TrendChart;
 
 /// The dashboard: the source's banner, the range selector, the seed's five metric cards, the job
 /// table and the session's status line, all following one Session.
@@ -23,6 +25,9 @@ public:
 
     MetricCard *card(int i) const { return m_cards.value(i); }
     QTableView *jobTable() const { return m_table; }
+    QueueStatusChart *queueChart() const { return m_queueChart; }
+    TrendChart *throughputChart() const { return m_throughput; }
+    TrendChart *costChart() const { return m_costs; }
     QLabel *statusLabel() const { return m_status; }
 
 private:
@@ -33,6 +38,9 @@ private:
     QLabel *m_banner;
     QComboBox *m_range;
     QList<MetricCard *> m_cards;
+    QueueStatusChart *m_queueChart;
+    TrendChart *m_throughput;
+    TrendChart *m_costs;
     JobTableModel *m_jobs;
     QTableView *m_table;
     QLabel *m_status;

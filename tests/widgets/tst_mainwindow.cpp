@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The app's first start, offscreen: the demo workspace opens, labelled as simulated data, and the
 // dashboard fills its five cards and the job table; a refresh keeps the selected job selected.
+#include "Charts.h"
 #include "DashboardView.h"
 #include "JobTableModel.h"
 #include "MainWindow.h"
@@ -44,6 +45,17 @@ private slots:
         QVERIFY(view->card(0)->value().toInt() > 50); // about 150 jobs a day
         QVERIFY(view->card(2)->value().startsWith(QLatin1Char('$')));
         QCOMPARE(view->jobTable()->model()->rowCount(), 50);
+
+        // The charts show the snapshot's numbers.
+        const MonitoringSnapshot &snap = *window.session()->snapshot();
+        const QList<qreal> queues = view->queueChart()->values();
+        QCOMPARE(queues.value(0), qreal(snap.queues.pending));
+        QCOMPARE(queues.value(2), qreal(snap.queues.completed));
+        const QList<QPointF> throughput = view->throughputChart()->points(0);
+        QCOMPARE(throughput.size(), snap.historical->buckets.size());
+        QCOMPARE(throughput.last().y(), qreal(snap.historical->buckets.last().requests)); // 1-hour buckets
+        QCOMPARE(view->costChart()->points(1).first().y(),
+                 snap.historical->buckets.first().batchCost.dollars());
         QVERIFY(view->statusLabel()->text().startsWith(QStringLiteral("Updated")));
         const auto banners = view->findChildren<QLabel *>();
         QVERIFY(std::any_of(banners.begin(), banners.end(),
