@@ -49,9 +49,22 @@ void Session::setQuery(const MonitoringQuery &query)
     refresh();
 }
 
+void Session::setAutoRefresh(bool on)
+{
+    m_autoRefresh = on;
+    if (on) {
+        refresh();
+    } else {
+        m_timer.stop();
+        m_nextAttempt = QDateTime();
+        emit statusChanged();
+    }
+}
+
 void Session::refresh()
 {
-    m_timer.start(); // the cadence counts from the last refresh, whatever started it
+    if (m_autoRefresh)
+        m_timer.start(); // the cadence counts from the last refresh, whatever started it
     if (!m_source || m_inFlight)
         return;
     m_inFlight = true;
@@ -72,8 +85,10 @@ void Session::onResult(quint64 generation, const ApiResult<MonitoringSnapshot> &
     if (generation != m_generation)
         return; // an answer to a query the user has left
     m_inFlight = false;
-    m_nextAttempt = m_clock().addMSecs(m_timer.remainingTime() >= 0 ? m_timer.remainingTime()
-                                                                    : m_config.refreshIntervalMs);
+    m_nextAttempt = m_autoRefresh
+                        ? m_clock().addMSecs(m_timer.remainingTime() >= 0 ? m_timer.remainingTime()
+                                                                          : m_config.refreshIntervalMs)
+                        : QDateTime();
     if (result.ok()) {
         m_snapshot = result.value();
         m_lastSuccess = m_clock();
@@ -105,7 +120,8 @@ QString Session::statusText(const QDateTime &now) const
     case State::Connecting:
         return tr("Connecting…");
     case State::Connected:
-        return tr("Updated %1 ago").arg(span(m_lastSuccess.secsTo(now)));
+        return tr("Updated %1 ago").arg(span(m_lastSuccess.secsTo(now))) +
+               (m_autoRefresh ? QString() : tr(" — automatic refresh paused (F5 refreshes)"));
     case State::Stale:
         return tr("Showing data from %1 (%2 ago): %3")
                    .arg(QLocale().toString(m_lastSuccess.toLocalTime().time(), QLocale::ShortFormat),

@@ -60,6 +60,9 @@ public:
 
     /// Refreshes now (unless a refresh is under way) and restarts the cadence.
     void refresh();
+    /// Stops or restarts the automatic refreshes (the user reads a page and does not want it to move).
+    void setAutoRefresh(bool on);
+    bool autoRefresh() const { return m_autoRefresh; }
     /// For tests: the clock the status text and times use.
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
 
@@ -83,6 +86,7 @@ private:
     QDateTime m_nextAttempt;
     QTimer m_timer;
     bool m_inFlight = false;
+    bool m_autoRefresh = true;
     quint64 m_generation = 0; ///< bumped by setQuery, so a late answer to an old query is ignored
     std::function<QDateTime()> m_clock = [] {
         return QDateTime::currentDateTimeUtc();

@@ -2,6 +2,7 @@
 #include "DashboardView.h"
 
 #include "Charts.h"
+#include "JobFilterProxy.h"
 #include "JobTableModel.h"
 #include "MetricCard.h"
 #include "MetricFigures.h"
@@ -11,6 +12,8 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -40,7 +43,10 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     : QWidget(parent), m_session(session), m_banner(new QLabel(sourceDescription, this)),
       m_range(new QComboBox(this)), m_queueChart(new QueueStatusChart(this)),
       m_throughput(makeThroughputChart(this)), m_costs(makeCostSavingsChart(this)),
-      m_jobs(new JobTableModel(this)), m_table(new QTableView(this)), m_status(new QLabel(this))
+      m_jobs(new JobTableModel(this)), m_proxy(new JobFilterProxy(this)), m_statusFilter(new QComboBox(this)),
+      m_typeFilter(new QComboBox(this)), m_search(new QLineEdit(this)),
+      m_previous(new QPushButton(tr("◀ Newer"), this)), m_next(new QPushButton(tr("Older ▶"), this)),
+      m_page(new QLabel(this)), m_table(new QTableView(this)), m_status(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
 
@@ -79,7 +85,35 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     charts->addWidget(m_costs);
     layout->addLayout(charts);
 
-    m_table->setModel(m_jobs);
+    // Filters go to the server (status, job type, page); the search narrows the page shown.
+    auto *filters = new QHBoxLayout;
+    m_statusFilter->addItem(tr("All statuses"));
+    for (JobStatus st : allJobStatuses())
+        m_statusFilter->addItem(toWireString(st), toWireString(st));
+    m_typeFilter->addItem(tr("All job types"));
+    m_search->setPlaceholderText(tr("Search job or batch id on this page"));
+    m_search->setClearButtonEnabled(true);
+    filters->addWidget(new QLabel(tr("Status:"), this));
+    filters->addWidget(m_statusFilter);
+    filters->addWidget(new QLabel(tr("Job type:"), this));
+    filters->addWidget(m_typeFilter);
+    filters->addWidget(m_search, 1);
+    filters->addWidget(m_previous);
+    filters->addWidget(m_page);
+    filters->addWidget(m_next);
+    layout->addLayout(filters);
+    connect(m_statusFilter, &QComboBox::currentIndexChanged, this, [this] { applyFilters(1); });
+    connect(m_typeFilter, &QComboBox::currentIndexChanged, this, [this] { applyFilters(1); });
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &JobFilterProxy::setSearchText);
+    connect(m_previous, &QPushButton::clicked, this, [this] { applyFilters(m_session->query().page - 1); });
+    connect(m_next, &QPushButton::clicked, this, [this] { applyFilters(m_session->query().page + 1); });
+    m_previous->setEnabled(false);
+    m_next->setEnabled(false);
+
+    m_proxy->setSourceModel(m_jobs);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder); // the server's order until asked
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
@@ -116,7 +150,28 @@ void DashboardView::onSnapshotUpdated()
         updateCostSavingsChart(m_costs, *snapshot->historical);
     }
     m_jobs->setJobs(snapshot->jobs);
+    for (const Job &j : snapshot->jobs) {
+        if (m_typeFilter->findText(j.jobType) < 0)
+            m_typeFilter->addItem(j.jobType, j.jobType);
+    }
+    if (snapshot->pagination) {
+        const Pagination &p = *snapshot->pagination;
+        m_page->setText(tr("Page %1 of %2").arg(p.page).arg(std::max<qint64>(1, p.totalPages)));
+        m_previous->setEnabled(p.page > 1);
+        m_next->setEnabled(p.page < p.totalPages);
+    }
     updateStatus();
+}
+
+void DashboardView::applyFilters(qint64 page)
+{
+    MonitoringQuery q = m_session->query();
+    const QString status = m_statusFilter->currentData().toString();
+    q.status = status.isEmpty() ? std::nullopt : jobStatusFromWire(status);
+    const QString type = m_typeFilter->currentData().toString();
+    q.jobType = type.isEmpty() ? std::nullopt : std::optional<QString>(type);
+    q.page = std::max<qint64>(1, page);
+    m_session->setQuery(q);
 }
 
 void DashboardView::updateStatus()

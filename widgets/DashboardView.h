@@ -5,10 +5,13 @@
 
 class QComboBox;
 class QLabel;
+class QLineEdit;
+class QPushButton;
 class QTableView;
 
 namespace batchmon {
 
+class JobFilterProxy;
 class JobTableModel;
 class MetricCard;
 class QueueStatusChart;
@@ -29,10 +32,17 @@ public:
     TrendChart *throughputChart() const { return m_throughput; }
     TrendChart *costChart() const { return m_costs; }
     QLabel *statusLabel() const { return m_status; }
+    QComboBox *statusFilter() const { return m_statusFilter; }
+    QComboBox *typeFilter() const { return m_typeFilter; }
+    QLineEdit *search() const { return m_search; }
+    QPushButton *nextPage() const { return m_next; }
+    QPushButton *previousPage() const { return m_previous; }
+    QLabel *pageLabel() const { return m_page; }
 
 private:
     void onSnapshotUpdated();
     void updateStatus();
+    void applyFilters(qint64 page);
 
     Session *m_session;
     QLabel *m_banner;
@@ -42,6 +52,13 @@ private:
     TrendChart *m_throughput;
     TrendChart *m_costs;
     JobTableModel *m_jobs;
+    JobFilterProxy *m_proxy;
+    QComboBox *m_statusFilter;
+    QComboBox *m_typeFilter;
+    QLineEdit *m_search;
+    QPushButton *m_previous;
+    QPushButton *m_next;
+    QLabel *m_page;
     QTableView *m_table;
     QLabel *m_status;
 };

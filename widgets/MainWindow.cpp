@@ -31,6 +31,10 @@ MainWindow::MainWindow(const QString &demoPath, QWidget *parent) : QMainWindow(p
     auto *viewMenu = menuBar()->addMenu(tr("&View"));
     QAction *refresh = viewMenu->addAction(tr("&Refresh"), m_session, &Session::refresh);
     refresh->setShortcut(QKeySequence::Refresh);
+    QAction *pause = viewMenu->addAction(tr("&Pause automatic refresh"));
+    pause->setCheckable(true);
+    pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    connect(pause, &QAction::toggled, m_session, [this](bool paused) { m_session->setAutoRefresh(!paused); });
 
     auto *dashboard = new DashboardView(
         m_session,

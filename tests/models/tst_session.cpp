@@ -177,6 +177,21 @@ private slots:
         QCOMPARE(source.pending.size(), 2);
     }
 
+    void pausedAutoRefreshWaitsForTheUser()
+    {
+        ScriptedSource source;
+        Session session(&source, {40, 10000, 60000});
+        session.setAutoRefresh(false);
+        session.refresh(); // F5 still works
+        source.answer(0, withJobs(1));
+        QTRY_VERIFY(session.snapshot().has_value());
+        QTest::qWait(200);
+        QCOMPARE(source.pending.size(), 1); // nothing on the cadence
+        QVERIFY(session.statusText(QDateTime::currentDateTimeUtc()).contains(QStringLiteral("paused")));
+        session.setAutoRefresh(true); // refreshes at once, then on the cadence again
+        QCOMPARE(source.pending.size(), 2);
+    }
+
     void refreshesOnItsCadence()
     {
         ScriptedSource source;

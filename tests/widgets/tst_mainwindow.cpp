@@ -8,9 +8,12 @@
 #include "MetricCard.h"
 #include "Session.h"
 
+#include <QComboBox>
 #include <QImage>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -71,6 +74,30 @@ private slots:
         QCOMPARE(table->selectionModel()->selectedRows().size(), 1);
         QCOMPARE(table->selectionModel()->selectedRows().first().data(JobTableModel::JobIdRole).toString(),
                  selected);
+
+        // Filters go to the server, the search narrows the page, paging moves through the range.
+        QCOMPARE(view->pageLabel()->text(), QStringLiteral("Page 1 of %1").arg(snap.pagination->totalPages));
+        QVERIFY(view->nextPage()->isEnabled());
+        QVERIFY(!view->previousPage()->isEnabled());
+        view->nextPage()->click();
+        QVERIFY(updated.wait(30000));
+        QCOMPARE(window.session()->query().page, 2);
+        QCOMPARE(view->pageLabel()->text().left(9), QStringLiteral("Page 2 of"));
+        QVERIFY(view->previousPage()->isEnabled());
+        view->statusFilter()->setCurrentIndex(view->statusFilter()->findText(QStringLiteral("completed")));
+        QVERIFY(updated.wait(30000));
+        QCOMPARE(window.session()->query().status, std::optional<JobStatus>(JobStatus::Completed));
+        QCOMPARE(window.session()->query().page, 1);
+        QAbstractItemModel *rows = view->jobTable()->model();
+        QVERIFY(rows->rowCount() > 0);
+        for (int r = 0; r < rows->rowCount(); ++r)
+            QCOMPARE(rows->index(r, JobTableModel::Status).data().toString(), QStringLiteral("Completed"));
+        const QString someId = rows->index(0, JobTableModel::Id).data().toString();
+        view->search()->setText(someId.mid(4).toUpper()); // part of the id, any case
+        QVERIFY(rows->rowCount() >= 1);
+        QVERIFY(rows->rowCount() < 50);
+        QCOMPARE(rows->index(0, JobTableModel::Id).data().toString(), someId);
+        view->search()->clear();
 
         // What the user sees is drawn: the window is not one flat colour.
         const QImage shot = window.grab().toImage();
