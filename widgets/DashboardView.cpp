@@ -7,12 +7,16 @@
 #include "MetricCard.h"
 #include "MetricFigures.h"
 #include "Session.h"
+#include "source/DataSource.h"
 
 #include <QComboBox>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTableView>
 #include <QTimer>
@@ -110,6 +114,9 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     m_previous->setEnabled(false);
     m_next->setEnabled(false);
 
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, &DashboardView::showMenu);
+
     m_proxy->setSourceModel(m_jobs);
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
@@ -163,6 +170,133 @@ void DashboardView::onSnapshotUpdated()
     updateStatus();
 }
 
+bool DashboardView::allowed(Action action, const Job &j)
+{
+    switch (action) {
+    case Action::Retry:
+        return isFinished(j.status) && j.requestCount - j.completedCount > 0;
+    case Action::Cancel:
+        return j.status == JobStatus::Pending || j.status == JobStatus::Paused ||
+               j.status == JobStatus::Validating || j.status == JobStatus::InProgress ||
+               j.status == JobStatus::Finalizing;
+    case Action::Pause:
+        return j.status == JobStatus::Pending;
+    case Action::Resume:
+        return j.status == JobStatus::Paused;
+    default:
+        return j.status == JobStatus::Pending || j.status == JobStatus::Paused;
+    }
+}
+
+QString DashboardView::confirmation(Action action, const Job &j)
+{
+    switch (action) {
+    case Action::Retry:
+        return tr("Retry %1? Its %2 failed or unfinished requests go to the provider again as a new job "
+                  "(attempt %3).")
+            .arg(j.id)
+            .arg(j.requestCount - j.completedCount)
+            .arg(j.attempt + 1);
+    case Action::Cancel:
+        return isFinished(j.status) || j.status == JobStatus::Pending || j.status == JobStatus::Paused
+                   ? tr("Cancel %1? Its %2 requests will not be sent.").arg(j.id).arg(j.requestCount)
+                   : tr("Cancel %1 at the provider? Requests already processed (%2 of %3) are kept and "
+                        "billed.")
+                         .arg(j.id)
+                         .arg(j.completedCount + j.failedCount)
+                         .arg(j.requestCount);
+    case Action::Pause:
+        return tr("Hold %1 back? It will not be submitted until resumed.").arg(j.id);
+    case Action::Resume:
+        return tr("Resume %1? It goes back into the submission queue.").arg(j.id);
+    default:
+        return tr("Change the priority of %1? Priority decides which pending job is submitted first.")
+            .arg(j.id);
+    }
+}
+
+void DashboardView::showMenu(const QPoint &position)
+{
+    const QModelIndex index = m_table->indexAt(position);
+    if (!index.isValid())
+        return;
+    const int row = m_jobs->rowOf(index.data(JobTableModel::JobIdRole).toString());
+    if (row < 0)
+        return;
+    const Job job = m_jobs->jobs().at(row);
+    QMenu menu(this);
+    const QList<QPair<QString, Action>> items{{tr("&Retry…"), Action::Retry},
+                                              {tr("&Cancel…"), Action::Cancel},
+                                              {tr("&Pause…"), Action::Pause},
+                                              {tr("Res&ume…"), Action::Resume}};
+    for (const auto &[text, action] : items) {
+        QAction *a = menu.addAction(text, this, [this, action = action, job] { run(action, job); });
+        a->setEnabled(allowed(action, job));
+    }
+    QMenu *priority = menu.addMenu(tr("Priorit&y"));
+    priority->setEnabled(allowed(Action::PriorityNormal, job));
+    const QList<QPair<QString, Action>> levels{{tr("Urgent"), Action::PriorityUrgent},
+                                               {tr("High"), Action::PriorityHigh},
+                                               {tr("Normal"), Action::PriorityNormal},
+                                               {tr("Low"), Action::PriorityLow}};
+    for (const auto &[text, action] : levels)
+        priority->addAction(text, this, [this, action = action, job] { run(action, job); });
+    menu.exec(m_table->viewport()->mapToGlobal(position));
+}
+
+void DashboardView::run(Action action, const Job &job)
+{
+    const QString question = confirmation(action, job);
+    const bool yes = m_confirm ? m_confirm(question)
+                               : QMessageBox::question(this, tr("Confirm"), question) == QMessageBox::Yes;
+    if (!yes)
+        return;
+    DataSource *source = m_session->source();
+    QFuture<ApiResult<Job>> call;
+    switch (action) {
+    case Action::Retry:
+        call = source->retryJob(job.id);
+        break;
+    case Action::Cancel:
+        call = source->cancelJob(job.id);
+        break;
+    case Action::Pause:
+        call = source->pauseJob(job.id);
+        break;
+    case Action::Resume:
+        call = source->resumeJob(job.id);
+        break;
+    case Action::PriorityLow:
+        call = source->setJobPriority(job.id, JobPriority::Low);
+        break;
+    case Action::PriorityNormal:
+        call = source->setJobPriority(job.id, JobPriority::Normal);
+        break;
+    case Action::PriorityHigh:
+        call = source->setJobPriority(job.id, JobPriority::High);
+        break;
+    case Action::PriorityUrgent:
+        call = source->setJobPriority(job.id, JobPriority::Urgent);
+        break;
+    }
+    auto *watcher = new QFutureWatcher<ApiResult<Job>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, action, id = job.id] {
+        watcher->deleteLater();
+        const ApiResult<Job> r = watcher->future().result();
+        if (r.ok())
+            m_lastOutcome = action == Action::Retry
+                                ? tr("%1 is retried as %2.").arg(id, r.value().id)
+                                : tr("%1 is now %2.").arg(id, toWireString(r.value().status));
+        else
+            m_lastOutcome = tr("%1: %2").arg(id, r.error().userMessage());
+        m_lastOutcomeAt = QDateTime::currentDateTimeUtc();
+        updateStatus();
+        emit actionFinished(r.ok());
+        m_session->refresh();
+    });
+    watcher->setFuture(call);
+}
+
 void DashboardView::applyFilters(qint64 page)
 {
     MonitoringQuery q = m_session->query();
@@ -176,7 +310,11 @@ void DashboardView::applyFilters(qint64 page)
 
 void DashboardView::updateStatus()
 {
-    m_status->setText(m_session->statusText(QDateTime::currentDateTimeUtc()));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    // An action's outcome stays in view for 10 s next to the connection's state.
+    const bool recent = m_lastOutcomeAt.isValid() && m_lastOutcomeAt.secsTo(now) < 10;
+    m_status->setText((recent ? m_lastOutcome + QStringLiteral("  ·  ") : QString()) +
+                      m_session->statusText(now));
 }
 
 } // namespace batchmon

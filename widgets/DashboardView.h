@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "domain/Job.h"
+
 #include <QWidget>
+
+#include <functional>
 
 class QComboBox;
 class QLabel;
@@ -39,8 +43,35 @@ public:
     QPushButton *previousPage() const { return m_previous; }
     QLabel *pageLabel() const { return m_page; }
 
+    /// The job actions of the table's context menu (docs/api.md §7.3), for one job.
+    enum class Action
+    {
+        Retry,
+        Cancel,
+        Pause,
+        Resume,
+        PriorityLow,
+        PriorityNormal,
+        PriorityHigh,
+        PriorityUrgent
+    };
+    /// Whether `action` is allowed for `job` now (the menu disables the others).
+    static bool allowed(Action action, const Job &job);
+    /// What the confirmation asks, in words: how many jobs and requests, and what happens.
+    static QString confirmation(Action action, const Job &job);
+    /// Asks (unless a test replaced the question), runs the action, shows the outcome, refreshes.
+    void run(Action action, const Job &job);
+    /// Tests answer the confirmation themselves instead of a modal dialog.
+    void setConfirm(std::function<bool(const QString &)> confirm) { m_confirm = std::move(confirm); }
+    /// The last action's outcome as shown to the user.
+    QString lastOutcome() const { return m_lastOutcome; }
+
+signals:
+    void actionFinished(bool ok);
+
 private:
     void onSnapshotUpdated();
+    void showMenu(const QPoint &position);
     void updateStatus();
     void applyFilters(qint64 page);
 
@@ -61,6 +92,9 @@ private:
     QLabel *m_page;
     QTableView *m_table;
     QLabel *m_status;
+    std::function<bool(const QString &)> m_confirm;
+    QString m_lastOutcome;
+    QDateTime m_lastOutcomeAt;
 };
 
 } // namespace batchmon

@@ -99,6 +99,38 @@ private slots:
         QCOMPARE(rows->index(0, JobTableModel::Id).data().toString(), someId);
         view->search()->clear();
 
+        // Actions from the table: allowed by state, confirmed in words, outcome shown, refreshed.
+        Job finished;
+        for (const Job &j : window.session()->snapshot()->jobs) {
+            if (j.failedCount > 0) {
+                finished = j;
+                break;
+            }
+        }
+        QVERIFY2(!finished.id.isEmpty(), "no completed job with failures on the page");
+        QVERIFY(DashboardView::allowed(DashboardView::Action::Retry, finished));
+        QVERIFY(!DashboardView::allowed(DashboardView::Action::Pause, finished));
+        QString asked;
+        view->setConfirm([&asked](const QString &q) {
+            asked = q;
+            return true;
+        });
+        QSignalSpy acted(view, &DashboardView::actionFinished);
+        view->run(DashboardView::Action::Retry, finished);
+        QVERIFY(acted.wait(30000));
+        QCOMPARE(acted.last().first().toBool(), true);
+        QVERIFY2(asked.contains(QStringLiteral("%1 failed or unfinished requests")
+                                    .arg(finished.requestCount - finished.completedCount)),
+                 qPrintable(asked));
+        QVERIFY(view->lastOutcome().startsWith(finished.id + QStringLiteral(" is retried as batch-job-")));
+        QVERIFY(view->statusLabel()->text().startsWith(view->lastOutcome()));
+        // What the state does not allow, the source refuses in its own words.
+        view->run(DashboardView::Action::Pause, finished);
+        QVERIFY(acted.wait(30000));
+        QCOMPARE(acted.last().first().toBool(), false);
+        QVERIFY2(view->lastOutcome().contains(QStringLiteral("pause is allowed only when it is pending")),
+                 qPrintable(view->lastOutcome()));
+
         // What the user sees is drawn: the window is not one flat colour.
         const QImage shot = window.grab().toImage();
         QCOMPARE(shot.size(), window.size() * window.devicePixelRatio());
