@@ -54,6 +54,52 @@ QVariantList rollupValues(const Totals &t)
             t.rateLimitedRequests};
 }
 
+/// The columns a job's writes set, in the order of mutableValues(): everything but the id, the job
+/// type and the creation time (which never change) and the revision (which the store keeps).
+const QStringList kMutableColumns{QStringLiteral("batch_id"),
+                                  QStringLiteral("status"),
+                                  QStringLiteral("model"),
+                                  QStringLiteral("priority"),
+                                  QStringLiteral("request_count"),
+                                  QStringLiteral("completed_count"),
+                                  QStringLiteral("failed_count"),
+                                  QStringLiteral("started_at"),
+                                  QStringLiteral("completed_at"),
+                                  QStringLiteral("processing_time_ms"),
+                                  QStringLiteral("cost_micros"),
+                                  QStringLiteral("individual_cost_micros"),
+                                  QStringLiteral("retry_of"),
+                                  QStringLiteral("attempt"),
+                                  QStringLiteral("input_tokens"),
+                                  QStringLiteral("output_tokens"),
+                                  QStringLiteral("estimated_input_tokens"),
+                                  QStringLiteral("submitted_at"),
+                                  QStringLiteral("cancel_requested_at")};
+
+QVariantList mutableValues(const StoredJob &s)
+{
+    const Job &j = s.job;
+    return {sql::fromText(j.batchId),
+            toWireString(j.status),
+            sql::fromText(j.model),
+            int(j.priority),
+            j.requestCount,
+            j.completedCount,
+            j.failedCount,
+            sql::fromTime(j.startedAt),
+            sql::fromTime(j.completedAt),
+            sql::fromCount(j.processingTimeMs),
+            j.costEstimate.micros(),
+            s.individualCost.micros(),
+            sql::fromText(j.retryOf),
+            j.attempt,
+            j.inputTokens,
+            j.outputTokens,
+            s.estimatedInputTokens,
+            sql::fromTime(s.submittedAt),
+            sql::fromTime(s.cancelRequestedAt)};
+}
+
 } // namespace
 
 QString JobStore::columns()
@@ -186,33 +232,16 @@ StoreResult<Done> JobStore::insert(const StoredJob &s, const QString &actor,
 {
     return inTransaction(m_db, [&]() -> StoreResult<Done> {
         const Job &j = s.job;
-        auto r = m_db.exec(
-            QStringLiteral("INSERT INTO jobs (") + columns().section(QStringLiteral(", (SELECT"), 0, 0) +
-                QStringLiteral(
-                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-            {j.id,
-             sql::fromText(j.batchId),
-             toWireString(j.status),
-             j.jobType,
-             sql::fromText(j.model),
-             int(j.priority),
-             j.requestCount,
-             j.completedCount,
-             j.failedCount,
-             j.createdAt.toMSecsSinceEpoch(),
-             sql::fromTime(j.startedAt),
-             sql::fromTime(j.completedAt),
-             sql::fromCount(j.processingTimeMs),
-             j.costEstimate.micros(),
-             s.individualCost.micros(),
-             sql::fromText(j.retryOf),
-             j.attempt,
-             j.inputTokens,
-             j.outputTokens,
-             s.estimatedInputTokens,
-             sql::fromTime(s.submittedAt),
-             sql::fromTime(s.cancelRequestedAt),
-             s.revision});
+        static const QString sql = []() -> QString { // not auto: a QStringBuilder of temporaries
+            QStringList marks;
+            for (int n = 0; n < 4 + kMutableColumns.size(); ++n)
+                marks << QStringLiteral("?");
+            return QStringLiteral("INSERT INTO jobs (id, job_type, created_at, revision, ") +
+                   kMutableColumns.join(QStringLiteral(", ")) + QStringLiteral(") VALUES (") +
+                   marks.join(QStringLiteral(", ")) + QLatin1Char(')');
+        }();
+        auto r = m_db.exec(sql, QVariantList{j.id, j.jobType, j.createdAt.toMSecsSinceEpoch(), s.revision} +
+                                    mutableValues(s));
         if (!r)
             return r.error();
         if (auto w = writeErrors(s); !w)
@@ -249,34 +278,14 @@ StoreResult<Done> JobStore::update(const StoredJob &before, StoredJob &s, const 
     // The write happens only if the job is still at the revision the change was computed from: with
     // several processes on one database, the loser of a race is told, not allowed to apply a stale
     // difference to the rollups.
-    auto r = m_db.exec(
-        QStringLiteral("UPDATE jobs SET batch_id = ?, status = ?, model = ?, priority = ?, request_count = ?,"
-                       " completed_count = ?, failed_count = ?, started_at = ?, completed_at = ?,"
-                       " processing_time_ms = ?, cost_micros = ?, individual_cost_micros = ?, retry_of = ?,"
-                       " attempt = ?, input_tokens = ?, output_tokens = ?, estimated_input_tokens = ?,"
-                       " submitted_at = ?, cancel_requested_at = ?, revision = revision + 1"
-                       " WHERE id = ? AND revision = ?"),
-        {sql::fromText(j.batchId),
-         toWireString(j.status),
-         sql::fromText(j.model),
-         int(j.priority),
-         j.requestCount,
-         j.completedCount,
-         j.failedCount,
-         sql::fromTime(j.startedAt),
-         sql::fromTime(j.completedAt),
-         sql::fromCount(j.processingTimeMs),
-         j.costEstimate.micros(),
-         s.individualCost.micros(),
-         sql::fromText(j.retryOf),
-         j.attempt,
-         j.inputTokens,
-         j.outputTokens,
-         s.estimatedInputTokens,
-         sql::fromTime(s.submittedAt),
-         sql::fromTime(s.cancelRequestedAt),
-         j.id,
-         before.revision});
+    static const QString sql = []() -> QString { // not auto: a QStringBuilder of temporaries
+        QStringList sets;
+        for (const QString &column : kMutableColumns)
+            sets << column + QStringLiteral(" = ?");
+        return QStringLiteral("UPDATE jobs SET ") + sets.join(QStringLiteral(", ")) +
+               QStringLiteral(", revision = revision + 1 WHERE id = ? AND revision = ?");
+    }();
+    auto r = m_db.exec(sql, mutableValues(s) + QVariantList{j.id, before.revision});
     if (!r) {
         m_db.rollback();
         return r.error();
