@@ -2,6 +2,7 @@
 #include "DashboardView.h"
 
 #include "Charts.h"
+#include "JobDetailsDialog.h"
 #include "JobFilterProxy.h"
 #include "JobTableModel.h"
 #include "MetricCard.h"
@@ -114,6 +115,9 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     m_previous->setEnabled(false);
     m_next->setEnabled(false);
 
+    connect(m_table, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+        showDetails(index.data(JobTableModel::JobIdRole).toString());
+    });
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_table, &QWidget::customContextMenuRequested, this, &DashboardView::showMenu);
 
@@ -225,6 +229,8 @@ void DashboardView::showMenu(const QPoint &position)
         return;
     const Job job = m_jobs->jobs().at(row);
     QMenu menu(this);
+    menu.addAction(tr("&Details…"), this, [this, id = job.id] { showDetails(id); });
+    menu.addSeparator();
     const QList<QPair<QString, Action>> items{{tr("&Retry…"), Action::Retry},
                                               {tr("&Cancel…"), Action::Cancel},
                                               {tr("&Pause…"), Action::Pause},
@@ -242,6 +248,15 @@ void DashboardView::showMenu(const QPoint &position)
     for (const auto &[text, action] : levels)
         priority->addAction(text, this, [this, action = action, job] { run(action, job); });
     menu.exec(m_table->viewport()->mapToGlobal(position));
+}
+
+void DashboardView::showDetails(const QString &jobId)
+{
+    if (jobId.isEmpty())
+        return;
+    auto *dialog = new JobDetailsDialog(m_session->source(), jobId, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
 }
 
 void DashboardView::run(Action action, const Job &job)

@@ -63,6 +63,8 @@ public:
     void run(Action action, const Job &job);
     /// Tests answer the confirmation themselves instead of a modal dialog.
     void setConfirm(std::function<bool(const QString &)> confirm) { m_confirm = std::move(confirm); }
+    /// Opens the job's details (double-click, Enter, or the context menu).
+    void showDetails(const QString &jobId);
     /// The last action's outcome as shown to the user.
     QString lastOutcome() const { return m_lastOutcome; }
 

@@ -3,6 +3,7 @@
 // dashboard fills its five cards and the job table; a refresh keeps the selected job selected.
 #include "Charts.h"
 #include "DashboardView.h"
+#include "JobDetailsDialog.h"
 #include "JobTableModel.h"
 #include "MainWindow.h"
 #include "MetricCard.h"
@@ -16,6 +17,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -130,6 +132,23 @@ private slots:
         QCOMPARE(acted.last().first().toBool(), false);
         QVERIFY2(view->lastOutcome().contains(QStringLiteral("pause is allowed only when it is pending")),
                  qPrintable(view->lastOutcome()));
+
+        // Details of a job: counts, errors with shares, the timeline; an unknown one says so.
+        JobDetailsDialog details(window.session()->source(), finished.id);
+        QSignalSpy loaded(&details, &JobDetailsDialog::loaded);
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE(loaded.first().first().toBool(), true);
+        QVERIFY(details.summaryText().contains(finished.id));
+        QVERIFY(details.summaryText().contains(QStringLiteral("%1 requests").arg(finished.requestCount)));
+        QVERIFY(details.errors()->rowCount() > 0);
+        QVERIFY(details.errors()->item(0, 2)->text().endsWith(QStringLiteral(" %")));
+        QVERIFY(details.timeline()->rowCount() >= 3); // pending, validating, …, completed
+        QCOMPARE(details.timeline()->item(0, 1)->text(), QStringLiteral("Pending"));
+        JobDetailsDialog missing(window.session()->source(), QStringLiteral("batch-job-0"));
+        QSignalSpy missed(&missing, &JobDetailsDialog::loaded);
+        QVERIFY(missed.wait(30000));
+        QCOMPARE(missed.first().first().toBool(), false);
+        QVERIFY(missing.summaryText().startsWith(QStringLiteral("Not found")));
 
         // What the user sees is drawn: the window is not one flat colour.
         const QImage shot = window.grab().toImage();

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "JobDetailsDialog.h"
+
+#include "Format.h"
+#include "JobTableModel.h"
+#include "ModelsInfo.h"
+#include "source/DataSource.h"
+
+#include <QDialogButtonBox>
+#include <QFutureWatcher>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace batchmon {
+
+namespace {
+
+QTableWidget *table(const QStringList &headers, QWidget *parent)
+{
+    auto *t = new QTableWidget(0, int(headers.size()), parent);
+    t->setHorizontalHeaderLabels(headers);
+    t->verticalHeader()->hide();
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->horizontalHeader()->setStretchLastSection(true);
+    return t;
+}
+
+QTableWidgetItem *cell(const QString &text, bool number = false)
+{
+    auto *item = new QTableWidgetItem(text);
+    if (number)
+        item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return item;
+}
+
+} // namespace
+
+JobDetailsDialog::JobDetailsDialog(DataSource *source, const QString &jobId, QWidget *parent)
+    : QDialog(parent), m_summary(new QLabel(tr("Loading %1…").arg(jobId), this)),
+      m_errors(table({tr("Error"), tr("Requests"), tr("Share")}, this)),
+      m_timeline(table({tr("When"), tr("Status"), tr("By"), tr("Note")}, this))
+{
+    setWindowTitle(tr("Job %1").arg(jobId));
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setWordWrap(true);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_summary);
+    layout->addWidget(new QLabel(tr("<b>Errors</b>"), this));
+    layout->addWidget(m_errors);
+    layout->addWidget(new QLabel(tr("<b>Timeline</b>"), this));
+    layout->addWidget(m_timeline);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(buttons);
+    resize(640, 520);
+
+    auto *watcher = new QFutureWatcher<ApiResult<Job>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        const ApiResult<Job> r = watcher->future().result();
+        if (r.ok()) {
+            display(r.value());
+        } else {
+            m_summary->setText(r.error().userMessage());
+        }
+        emit loaded(r.ok());
+    });
+    watcher->setFuture(source->fetchJob(jobId));
+}
+
+void JobDetailsDialog::display(const Job &j)
+{
+    const QLocale locale;
+    auto time = [&locale](const std::optional<QDateTime> &t) {
+        return t ? locale.toString(t->toLocalTime(), QLocale::ShortFormat) : tr("—");
+    };
+    QStringList lines;
+    lines << tr("<b>%1</b> · %2 · %3 · model %4 · priority %5")
+                 .arg(j.id.toHtmlEscaped(), statusDisplayName(j.status), j.jobType.toHtmlEscaped(),
+                      j.model.value_or(tr("unknown")).toHtmlEscaped(), toWireString(j.priority));
+    lines << tr("Batch %1").arg(j.batchId.value_or(tr("not submitted yet")).toHtmlEscaped());
+    lines << tr("%1 requests: %2 completed, %3 failed")
+                 .arg(locale.toString(j.requestCount), locale.toString(j.completedCount),
+                      locale.toString(j.failedCount));
+    lines << tr("Cost %1 · %2 input and %3 output tokens")
+                 .arg(formatDollars(j.costEstimate, locale), locale.toString(j.inputTokens),
+                      locale.toString(j.outputTokens));
+    lines << tr("Created %1 · started %2 · finished %3%4")
+                 .arg(time(j.createdAt), time(j.startedAt), time(j.completedAt),
+                      j.processingTimeMs
+                          ? tr(" · took %1").arg(JobTableModel::formatDuration(*j.processingTimeMs))
+                          : QString());
+    if (j.retryOf)
+        lines << tr("Attempt %1, a retry of %2").arg(j.attempt).arg(j.retryOf->toHtmlEscaped());
+    m_summary->setText(lines.join(QStringLiteral("<br>")));
+
+    const QList<ErrorSummaryEntry> errors = j.errorSummary.value_or(QList<ErrorSummaryEntry>());
+    m_errors->setRowCount(int(errors.size()));
+    for (int i = 0; i < errors.size(); ++i) {
+        m_errors->setItem(i, 0, cell(errors[i].error));
+        m_errors->setItem(i, 1, cell(locale.toString(errors[i].count), true));
+        m_errors->setItem(i, 2,
+                          cell(locale.toString(errors[i].percentage, 'f', 1) + QStringLiteral(" %"), true));
+    }
+    const QList<TimelineEntry> timeline = j.timeline.value_or(QList<TimelineEntry>());
+    m_timeline->setRowCount(int(timeline.size()));
+    for (int i = 0; i < timeline.size(); ++i) {
+        m_timeline->setItem(i, 0, cell(locale.toString(timeline[i].at.toLocalTime(), QLocale::ShortFormat)));
+        m_timeline->setItem(i, 1, cell(statusDisplayName(timeline[i].status)));
+        m_timeline->setItem(i, 2, cell(timeline[i].actor));
+        m_timeline->setItem(i, 3, cell(timeline[i].note.value_or(QString())));
+    }
+    m_errors->resizeColumnsToContents();
+    m_timeline->resizeColumnsToContents();
+}
+
+QString JobDetailsDialog::summaryText() const
+{
+    return m_summary->text();
+}
+
+} // namespace batchmon
