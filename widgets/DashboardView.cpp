@@ -9,6 +9,7 @@
 #include "MetricFigures.h"
 #include "Session.h"
 #include "source/DataSource.h"
+#include "store/JobActions.h"
 
 #include <QComboBox>
 #include <QFutureWatcher>
@@ -176,20 +177,24 @@ void DashboardView::onSnapshotUpdated()
 
 bool DashboardView::allowed(Action action, const Job &j)
 {
+    JobAction asked = JobAction::SetPriority;
     switch (action) {
     case Action::Retry:
-        return isFinished(j.status) && j.requestCount - j.completedCount > 0;
+        asked = JobAction::Retry;
+        break;
     case Action::Cancel:
-        return j.status == JobStatus::Pending || j.status == JobStatus::Paused ||
-               j.status == JobStatus::Validating || j.status == JobStatus::InProgress ||
-               j.status == JobStatus::Finalizing;
+        asked = JobAction::Cancel;
+        break;
     case Action::Pause:
-        return j.status == JobStatus::Pending;
+        asked = JobAction::Pause;
+        break;
     case Action::Resume:
-        return j.status == JobStatus::Paused;
+        asked = JobAction::Resume;
+        break;
     default:
-        return j.status == JobStatus::Pending || j.status == JobStatus::Paused;
+        break;
     }
+    return !JobActions::refusal(asked, j);
 }
 
 QString DashboardView::confirmation(Action action, const Job &j)

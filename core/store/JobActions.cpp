@@ -53,9 +53,8 @@ QString toWireString(JobAction action)
     return {};
 }
 
-std::optional<QString> JobActions::refusal(JobAction action, const StoredJob &s)
+std::optional<QString> JobActions::refusal(JobAction action, const Job &j)
 {
-    const Job &j = s.job;
     const QList<JobStatus> allowed = allowedFor(action);
     if (!allowed.contains(j.status))
         return QStringLiteral("job %1 is %2; %3 is allowed only when it is %4")
@@ -75,7 +74,7 @@ StoreResult<StoredJob> JobActions::load(const QString &id, JobAction action)
         return found.error();
     if (!found.value())
         return StoreError{StoreError::Kind::NotFound, QStringLiteral("no job with id \"%1\"").arg(id)};
-    if (const auto why = refusal(action, *found.value()))
+    if (const auto why = refusal(action, found.value()->job))
         return StoreError{StoreError::Kind::InvalidTransition, *why};
     return *found.value();
 }

@@ -28,7 +28,8 @@ public:
     explicit JobActions(JobStore &jobs) : m_jobs(jobs) {}
 
     /// The 409 message when `action` is not allowed for `job`; nullopt when it is.
-    static std::optional<QString> refusal(JobAction action, const StoredJob &job);
+    /// The one statement of which transitions are allowed: the store's actions and the UI's menus ask it.
+    static std::optional<QString> refusal(JobAction action, const Job &job);
 
     /// A new pending job for the failed and unfinished requests of a finished one.
     StoreResult<StoredJob> retry(const QString &id, const QString &actor, const QDateTime &now);
