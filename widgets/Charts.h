@@ -7,6 +7,9 @@
 
 #include <QChartView>
 
+#include <QPair>
+
+class QAreaSeries;
 class QBarSet;
 class QBarCategoryAxis;
 class QDateTimeAxis;
@@ -15,8 +18,34 @@ class QValueAxis;
 
 namespace batchmon {
 
+/**
+ * The base of our charts: follows the application's palette (light or dark) — backgrounds, titles,
+ * axis labels and grid lines take the palette's colours whenever it changes.
+ */
+class PaletteChartView : public QChartView
+{
+    Q_OBJECT
+public:
+    explicit PaletteChartView(QWidget *parent = nullptr);
+
+    /// With no data to show, the axes and the legend are hidden and `text` is drawn in their place.
+    void setEmptyText(const QString &text);
+    QString emptyText() const { return m_emptyText; }
+
+protected:
+    void drawForeground(QPainter *painter, const QRectF &rect) override;
+    /// Installs `chart` (deleting the default one) and colours it from the palette.
+    void adopt(QChart *chart);
+    void changeEvent(QEvent *event) override;
+
+private:
+    void applyPalette();
+
+    QString m_emptyText;
+};
+
 /// The seed's QueueStatusChart: pending, processing, completed, failed (and cancelled) jobs now.
-class QueueStatusChart : public QChartView
+class QueueStatusChart : public PaletteChartView
 {
     Q_OBJECT
 public:
@@ -30,21 +59,69 @@ private:
 };
 
 /// A line per measure over the range's historical buckets, with a local-time axis.
-class TrendChart : public QChartView
+class TrendChart : public PaletteChartView
 {
     Q_OBJECT
 public:
-    /// `labelFormat`: printf-style, for the value axis ("%.0f" requests, "%.2f" dollars).
+    /// `labelFormat`: printf-style, for the value axis ("%.0f" requests, "%.2f" dollars). `stacked`:
+    /// filled areas, the last series at the bottom and each earlier one on top of the later ones (the
+    /// top edge is their sum); otherwise one line each.
     TrendChart(const QString &title, const QStringList &seriesNames, const QString &unit,
-               const QString &labelFormat, QWidget *parent = nullptr);
+               const QString &labelFormat, QWidget *parent = nullptr, bool stacked = false);
     /// `values[i]` is series i's value for each bucket.
     void setBuckets(const QList<HistoricalBucket> &buckets, const QList<QList<qreal>> &values);
     QList<QPointF> points(int series) const;
+    /// The series' colour (line, or area with its border).
+    void setColor(int series, const QColor &color, Qt::PenStyle style = Qt::SolidLine);
 
 private:
-    QList<QLineSeries *> m_series;
+    void showTip(const QPointF &at, bool on);
+
+    bool m_stacked;
+    QList<QLineSeries *> m_series; ///< the values (in stacked mode, not drawn themselves)
+    QList<QLineSeries *> m_edges;  ///< stacked mode: each area's upper edge, the running sum
+    QList<QAreaSeries *> m_areas;
+    QString m_unit;
+    QString m_labelFormat;
     QDateTimeAxis *m_time;
     QValueAxis *m_values;
+};
+
+/// Failed requests of the range by error code (the snapshot's `errors`), most frequent first.
+class ErrorBreakdownChart : public PaletteChartView
+{
+    Q_OBJECT
+public:
+    explicit ErrorBreakdownChart(QWidget *parent = nullptr);
+    /// `errors`: (code, failed requests), in the order to show; the first `kShown` are drawn, the rest
+    /// summed as "other codes".
+    void setErrors(const QList<QPair<QString, qint64>> &errors);
+    QStringList categories() const;
+    QList<qreal> values() const;
+    static constexpr int kShown = 6;
+
+private:
+    QBarSet *m_set;
+    QBarCategoryAxis *m_categories;
+    QValueAxis *m_axis;
+};
+
+/// Resource utilisation now: the provider's enqueued-token quota in use, and the share of the range's
+/// requests that failed because of rate limiting, both in per cent with the exact counts in tooltips.
+class ResourceChart : public PaletteChartView
+{
+    Q_OBJECT
+public:
+    explicit ResourceChart(QWidget *parent = nullptr);
+    void setResources(const Resources &resources, qint64 totalRequests);
+    QList<qreal> values() const;
+    /// The exact figures under the chart, e.g. "37,400,000 of 200,000,000 tokens enqueued".
+    QString caption() const;
+
+private:
+    QBarSet *m_set;
+    QValueAxis *m_axis;
+    QStringList m_tips;
 };
 
 /// The seed's ThroughputChart: requests per hour in each bucket.

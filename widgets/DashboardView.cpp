@@ -2,6 +2,7 @@
 #include "DashboardView.h"
 
 #include "Charts.h"
+#include "JobCollector.h"
 #include "JobDetailsDialog.h"
 #include "JobFilterProxy.h"
 #include "JobTableModel.h"
@@ -9,19 +10,23 @@
 #include "MetricFigures.h"
 #include "Session.h"
 #include "source/DataSource.h"
-#include "store/JobActions.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QShortcut>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace batchmon {
@@ -47,19 +52,25 @@ MetricCard::Trend cardTrend(Trend t)
 
 DashboardView::DashboardView(Session *session, const QString &sourceDescription, QWidget *parent)
     : QWidget(parent), m_session(session), m_banner(new QLabel(sourceDescription, this)),
-      m_range(new QComboBox(this)), m_queueChart(new QueueStatusChart(this)),
-      m_throughput(makeThroughputChart(this)), m_costs(makeCostSavingsChart(this)),
-      m_jobs(new JobTableModel(this)), m_proxy(new JobFilterProxy(this)), m_statusFilter(new QComboBox(this)),
+      m_range(new QComboBox(this)), m_chartTabs(new QTabWidget(this)),
+      m_queueChart(new QueueStatusChart(this)), m_throughput(makeThroughputChart(this)),
+      m_costs(makeCostSavingsChart(this)), m_errors(new ErrorBreakdownChart(this)),
+      m_resources(new ResourceChart(this)), m_jobs(new JobTableModel(this)),
+      m_proxy(new JobFilterProxy(this)), m_statusFilter(new QComboBox(this)),
       m_typeFilter(new QComboBox(this)), m_search(new QLineEdit(this)),
-      m_previous(new QPushButton(tr("◀ Newer"), this)), m_next(new QPushButton(tr("Older ▶"), this)),
-      m_page(new QLabel(this)), m_table(new QTableView(this)), m_status(new QLabel(this))
+      m_previous(new QPushButton(tr("◀ &Newer"), this)), m_next(new QPushButton(tr("&Older ▶"), this)),
+      m_page(new QLabel(this)), m_table(new QTableView(this)), m_selection(new QLabel(this)),
+      m_empty(new QLabel(m_table->viewport())), m_status(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
 
     auto *top = new QHBoxLayout;
     m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
     top->addWidget(m_banner, 1);
-    top->addWidget(new QLabel(tr("Time range:"), this));
+    auto *rangeLabel = new QLabel(tr("T&ime range:"), this);
+    rangeLabel->setBuddy(m_range);
+    top->addWidget(rangeLabel);
     const QList<QPair<QString, TimeRange>> ranges{{tr("Last hour"), TimeRange::LastHour},
                                                   {tr("Last 24 hours"), TimeRange::LastDay},
                                                   {tr("Last 7 days"), TimeRange::LastWeek},
@@ -85,11 +96,22 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     }
     layout->addLayout(cards);
 
-    auto *charts = new QHBoxLayout;
-    charts->addWidget(m_queueChart);
-    charts->addWidget(m_throughput);
-    charts->addWidget(m_costs);
-    layout->addLayout(charts);
+    // Two pages of charts, so each keeps a readable width at 1280 px: what is flowing, and what fails.
+    auto *activity = new QWidget(m_chartTabs);
+    auto *activityLayout = new QHBoxLayout(activity);
+    activityLayout->setContentsMargins(0, 0, 0, 0);
+    activityLayout->addWidget(m_queueChart);
+    activityLayout->addWidget(m_throughput);
+    activityLayout->addWidget(m_costs);
+    m_chartTabs->addTab(activity, tr("&Activity"));
+    auto *problems = new QWidget(m_chartTabs);
+    auto *problemsLayout = new QHBoxLayout(problems);
+    problemsLayout->setContentsMargins(0, 0, 0, 0);
+    problemsLayout->addWidget(m_errors, 3);
+    problemsLayout->addWidget(m_resources, 2);
+    m_chartTabs->addTab(problems, tr("&Errors and resources"));
+    m_chartTabs->setDocumentMode(true);
+    layout->addWidget(m_chartTabs, 2);
 
     // Filters go to the server (status, job type, page); the search narrows the page shown.
     auto *filters = new QHBoxLayout;
@@ -97,11 +119,15 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     for (JobStatus st : allJobStatuses())
         m_statusFilter->addItem(toWireString(st), toWireString(st));
     m_typeFilter->addItem(tr("All job types"));
-    m_search->setPlaceholderText(tr("Search job or batch id on this page"));
+    m_search->setPlaceholderText(tr("Search job or batch id on this page (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
-    filters->addWidget(new QLabel(tr("Status:"), this));
+    auto *statusLabel = new QLabel(tr("&Status:"), this);
+    statusLabel->setBuddy(m_statusFilter);
+    auto *typeLabel = new QLabel(tr("Job t&ype:"), this);
+    typeLabel->setBuddy(m_typeFilter);
+    filters->addWidget(statusLabel);
     filters->addWidget(m_statusFilter);
-    filters->addWidget(new QLabel(tr("Job type:"), this));
+    filters->addWidget(typeLabel);
     filters->addWidget(m_typeFilter);
     filters->addWidget(m_search, 1);
     filters->addWidget(m_previous);
@@ -111,10 +137,22 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     connect(m_statusFilter, &QComboBox::currentIndexChanged, this, [this] { applyFilters(1); });
     connect(m_typeFilter, &QComboBox::currentIndexChanged, this, [this] { applyFilters(1); });
     connect(m_search, &QLineEdit::textChanged, m_proxy, &JobFilterProxy::setSearchText);
+    connect(m_search, &QLineEdit::textChanged, this, &DashboardView::updateEmptyState);
     connect(m_previous, &QPushButton::clicked, this, [this] { applyFilters(m_session->query().page - 1); });
     connect(m_next, &QPushButton::clicked, this, [this] { applyFilters(m_session->query().page + 1); });
     m_previous->setEnabled(false);
     m_next->setEnabled(false);
+    m_previous->setToolTip(tr("Newer jobs (Alt+Page Up)"));
+    m_next->setToolTip(tr("Older jobs (Alt+Page Down)"));
+    auto *find = new QShortcut(QKeySequence::Find, this, m_search, qOverload<>(&QWidget::setFocus),
+                               Qt::WidgetWithChildrenShortcut);
+    Q_UNUSED(find)
+    auto *newer = new QShortcut(QKeySequence(Qt::ALT | Qt::Key_PageUp), this, m_previous, &QPushButton::click,
+                                Qt::WidgetWithChildrenShortcut);
+    Q_UNUSED(newer)
+    auto *older = new QShortcut(QKeySequence(Qt::ALT | Qt::Key_PageDown), this, m_next, &QPushButton::click,
+                                Qt::WidgetWithChildrenShortcut);
+    Q_UNUSED(older)
 
     connect(m_table, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
         showDetails(index.data(JobTableModel::JobIdRole).toString());
@@ -127,21 +165,138 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder); // the server's order until asked
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setAlternatingRowColors(true);
+    m_table->setTabKeyNavigation(false); // Tab leaves the table for the action buttons
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     // The spare width goes to the batch id, not to the cost at the far right.
     m_table->horizontalHeader()->setSectionResizeMode(JobTableModel::BatchId, QHeaderView::Stretch);
-    layout->addWidget(m_table, 1);
+    layout->addWidget(m_table, 3);
+    // Over an empty table, a sentence on why it is empty instead of a blank grid.
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setForegroundRole(QPalette::PlaceholderText);
+    m_empty->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_table->viewport()->installEventFilter(this);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &DashboardView::updateEmptyState);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &DashboardView::updateEmptyState);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &DashboardView::updateEmptyState);
+
+    // Actions on the selection, with the shortcuts the Jobs menu shows.
+    const auto makeAction = [this](const QString &text, const QKeySequence &key, Action a) {
+        auto *act = new QAction(text, this);
+        act->setShortcut(key);
+        act->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(act, &QAction::triggered, this, [this, a] { run(a, selectedJobs()); });
+        addAction(act);
+        return act;
+    };
+    m_retry = makeAction(tr("&Retry…"), QKeySequence(Qt::CTRL | Qt::Key_R), Action::Retry);
+    m_cancel =
+        makeAction(tr("&Cancel…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Delete), Action::Cancel);
+    m_pause = makeAction(tr("&Pause…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), Action::Pause);
+    m_resume = makeAction(tr("Res&ume…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U), Action::Resume);
+    m_priorityMenu = new QMenu(tr("Priorit&y"), this);
+    const QList<QPair<QString, Action>> levels{{tr("&Urgent"), Action::PriorityUrgent},
+                                               {tr("&High"), Action::PriorityHigh},
+                                               {tr("&Normal"), Action::PriorityNormal},
+                                               {tr("&Low"), Action::PriorityLow}};
+    for (const auto &[text, level] : levels)
+        m_priorityMenu->addAction(text, this, [this, level = level] { run(level, selectedJobs()); });
+    m_priority = m_priorityMenu->menuAction();
+    m_retryAllFailed = new QAction(tr("Retry &all failed jobs in this view…"), this);
+    m_retryAllFailed->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_retryAllFailed->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_retryAllFailed, &QAction::triggered, this, &DashboardView::retryAllFailed);
+    addAction(m_retryAllFailed);
+
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_selection);
+    for (QAction *act : {m_retry, m_cancel, m_pause, m_resume, m_priority}) {
+        auto *button = new QToolButton(this);
+        button->setDefaultAction(act);
+        button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        button->setFocusPolicy(Qt::StrongFocus);
+        if (act == m_priority)
+            button->setPopupMode(QToolButton::InstantPopup);
+        actions->addWidget(button);
+    }
+    actions->addStretch(1);
+    auto *retryAll = new QToolButton(this);
+    retryAll->setDefaultAction(m_retryAllFailed);
+    retryAll->setFocusPolicy(Qt::StrongFocus);
+    actions->addWidget(retryAll);
+    layout->addLayout(actions);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setWordWrap(true);
     layout->addWidget(m_status);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &DashboardView::updateActions);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &DashboardView::updateActions);
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this, &DashboardView::updateActions);
+    updateActions();
+
+    setTabOrder(m_range, m_statusFilter);
+    setTabOrder(m_statusFilter, m_typeFilter);
+    setTabOrder(m_typeFilter, m_search);
+    setTabOrder(m_search, m_previous);
+    setTabOrder(m_previous, m_next);
+    setTabOrder(m_next, m_table);
 
     connect(m_session, &Session::snapshotUpdated, this, &DashboardView::onSnapshotUpdated);
     connect(m_session, &Session::statusChanged, this, &DashboardView::updateStatus);
+    connect(m_session, &Session::statusChanged, this, &DashboardView::updateEmptyState);
+    connect(m_session, &Session::statusChanged, this, &DashboardView::updateActions);
     // "Updated 12 s ago" keeps counting between refreshes.
     auto *tick = new QTimer(this);
     connect(tick, &QTimer::timeout, this, &DashboardView::updateStatus);
     tick->start(1000);
     updateStatus();
+    updateEmptyState();
+}
+
+QString DashboardView::emptyText() const
+{
+    if (m_proxy->rowCount() > 0)
+        return {};
+    const auto &snapshot = m_session->snapshot();
+    switch (m_session->state()) {
+    case Session::State::Connecting:
+        if (!snapshot)
+            return tr("Loading…");
+        break;
+    case Session::State::Failed:
+        return tr("No data yet.\n%1")
+            .arg(m_session->lastError() ? m_session->lastError()->userMessage() : QString());
+    case Session::State::Connected:
+    case Session::State::Stale:
+        break;
+    }
+    if (!m_search->text().isEmpty() && m_jobs->rowCount() > 0)
+        return tr("No job on this page matches “%1”.").arg(m_search->text());
+    if (m_session->query().status || m_session->query().jobType)
+        return tr(
+            "No jobs with this status and job type in the range.\nChoose “All statuses” or a longer time "
+            "range.");
+    return tr(
+        "No jobs in this time range.\nJobs appear here as soon as the pipeline builds them; try a longer "
+        "range.");
+}
+
+void DashboardView::updateEmptyState()
+{
+    const QString text = emptyText();
+    m_empty->setText(text);
+    m_empty->setVisible(!text.isEmpty());
+    m_empty->setGeometry(m_table->viewport()->rect().adjusted(24, 24, -24, -24));
+}
+
+bool DashboardView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
+        updateEmptyState();
+    return QWidget::eventFilter(watched, event);
 }
 
 void DashboardView::onSnapshotUpdated()
@@ -161,6 +316,8 @@ void DashboardView::onSnapshotUpdated()
         updateThroughputChart(m_throughput, *snapshot->historical);
         updateCostSavingsChart(m_costs, *snapshot->historical);
     }
+    if (snapshot->resources)
+        m_resources->setResources(*snapshot->resources, snapshot->summary.totalRequests);
     m_jobs->setJobs(snapshot->jobs);
     for (const Job &j : snapshot->jobs) {
         if (m_typeFilter->findText(j.jobType) < 0)
@@ -172,87 +329,89 @@ void DashboardView::onSnapshotUpdated()
         m_previous->setEnabled(p.page > 1);
         m_next->setEnabled(p.page < p.totalPages);
     }
+    updateActions();
     updateStatus();
 }
 
-bool DashboardView::allowed(Action action, const Job &j)
+QAction *DashboardView::action(Action a) const
 {
-    JobAction asked = JobAction::SetPriority;
-    switch (action) {
+    switch (a) {
     case Action::Retry:
-        asked = JobAction::Retry;
-        break;
+        return m_retry;
     case Action::Cancel:
-        asked = JobAction::Cancel;
-        break;
+        return m_cancel;
     case Action::Pause:
-        asked = JobAction::Pause;
-        break;
+        return m_pause;
     case Action::Resume:
-        asked = JobAction::Resume;
-        break;
+        return m_resume;
     default:
-        break;
+        return m_priority;
     }
-    return !JobActions::refusal(asked, j);
 }
 
-QString DashboardView::confirmation(Action action, const Job &j)
+QList<Job> DashboardView::selectedJobs() const
 {
-    switch (action) {
-    case Action::Retry:
-        return tr("Retry %1? Its %2 failed or unfinished requests go to the provider again as a new job "
-                  "(attempt %3).")
-            .arg(j.id)
-            .arg(j.requestCount - j.completedCount)
-            .arg(j.attempt + 1);
-    case Action::Cancel:
-        return isFinished(j.status) || j.status == JobStatus::Pending || j.status == JobStatus::Paused
-                   ? tr("Cancel %1? Its %2 requests will not be sent.").arg(j.id).arg(j.requestCount)
-                   : tr("Cancel %1 at the provider? Requests already processed (%2 of %3) are kept and "
-                        "billed.")
-                         .arg(j.id)
-                         .arg(j.completedCount + j.failedCount)
-                         .arg(j.requestCount);
-    case Action::Pause:
-        return tr("Hold %1 back? It will not be submitted until resumed.").arg(j.id);
-    case Action::Resume:
-        return tr("Resume %1? It goes back into the submission queue.").arg(j.id);
-    default:
-        return tr("Change the priority of %1? Priority decides which pending job is submitted first.")
-            .arg(j.id);
+    QList<Job> jobs;
+    QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    for (const QModelIndex &index : rows) {
+        const int row = m_jobs->rowOf(index.data(JobTableModel::JobIdRole).toString());
+        if (row >= 0)
+            jobs << m_jobs->jobs().at(row);
     }
+    return jobs;
+}
+
+void DashboardView::setCanAct(bool canAct, const QString &why)
+{
+    m_canAct = canAct;
+    m_cannotActReason = why;
+    updateActions();
+}
+
+void DashboardView::updateActions()
+{
+    const QList<Job> jobs = selectedJobs();
+    const bool busy = m_run.active;
+    for (Action a : {Action::Retry, Action::Cancel, Action::Pause, Action::Resume, Action::PriorityNormal}) {
+        const bool some =
+            std::any_of(jobs.begin(), jobs.end(), [a](const Job &j) { return commandAllowed(a, j); });
+        QAction *act = action(a);
+        act->setEnabled(m_canAct && some && !busy);
+        act->setToolTip(!m_canAct ? m_cannotActReason
+                        : jobs.isEmpty()
+                            ? tr("Select one or more jobs in the table first.")
+                            : (some ? QString() : tr("The selected jobs' statuses do not allow this.")));
+    }
+    m_retryAllFailed->setEnabled(m_canAct && !busy && m_session->snapshot().has_value());
+    m_retryAllFailed->setToolTip(
+        m_canAct ? tr("Every failed or expired job of this range and filters, on all pages.")
+                 : m_cannotActReason);
+    m_selection->setText(jobs.isEmpty() ? tr("No job selected")
+                                        : tr("%n job(s) selected:", nullptr, int(jobs.size())));
 }
 
 void DashboardView::showMenu(const QPoint &position)
 {
+    // A right click on a row outside the selection selects that row, as file managers do; the menu
+    // key acts on the selection as it is.
     const QModelIndex index = m_table->indexAt(position);
-    if (!index.isValid())
+    if (index.isValid() && !m_table->selectionModel()->isRowSelected(index.row(), QModelIndex()))
+        m_table->selectRow(index.row());
+    const QList<Job> jobs = selectedJobs();
+    if (jobs.isEmpty())
         return;
-    const int row = m_jobs->rowOf(index.data(JobTableModel::JobIdRole).toString());
-    if (row < 0)
-        return;
-    const Job job = m_jobs->jobs().at(row);
     QMenu menu(this);
-    menu.addAction(tr("&Details…"), this, [this, id = job.id] { showDetails(id); });
+    QAction *details =
+        menu.addAction(tr("&Details…"), this, [this, id = jobs.first().id] { showDetails(id); });
+    details->setEnabled(jobs.size() == 1);
     menu.addSeparator();
-    const QList<QPair<QString, Action>> items{{tr("&Retry…"), Action::Retry},
-                                              {tr("&Cancel…"), Action::Cancel},
-                                              {tr("&Pause…"), Action::Pause},
-                                              {tr("Res&ume…"), Action::Resume}};
-    for (const auto &[text, action] : items) {
-        QAction *a = menu.addAction(text, this, [this, action = action, job] { run(action, job); });
-        a->setEnabled(allowed(action, job));
-    }
-    QMenu *priority = menu.addMenu(tr("Priorit&y"));
-    priority->setEnabled(allowed(Action::PriorityNormal, job));
-    const QList<QPair<QString, Action>> levels{{tr("Urgent"), Action::PriorityUrgent},
-                                               {tr("High"), Action::PriorityHigh},
-                                               {tr("Normal"), Action::PriorityNormal},
-                                               {tr("Low"), Action::PriorityLow}};
-    for (const auto &[text, action] : levels)
-        priority->addAction(text, this, [this, action = action, job] { run(action, job); });
-    menu.exec(m_table->viewport()->mapToGlobal(position));
+    menu.addActions({m_retry, m_cancel, m_pause, m_resume, m_priority});
+    menu.addSeparator();
+    menu.addAction(m_retryAllFailed);
+    const QPoint at = index.isValid() ? position : m_table->visualRect(m_table->currentIndex()).center();
+    menu.exec(m_table->viewport()->mapToGlobal(at));
 }
 
 void DashboardView::showDetails(const QString &jobId)
@@ -264,16 +423,55 @@ void DashboardView::showDetails(const QString &jobId)
     dialog->show();
 }
 
-void DashboardView::run(Action action, const Job &job)
+void DashboardView::run(Action action, const QList<Job> &jobs)
 {
-    const QString question = confirmation(action, job);
-    const bool yes = m_confirm ? m_confirm(question)
-                               : QMessageBox::question(this, tr("Confirm"), question) == QMessageBox::Yes;
+    if (m_run.active)
+        return;
+    const std::optional<Summary> range =
+        m_session->snapshot() ? std::optional<Summary>(m_session->snapshot()->summary) : std::nullopt;
+    const ActionPlan plan(action, jobs, range);
+    m_lastQuestion = plan.question();
+    if (plan.eligible().isEmpty()) {
+        m_lastOutcome = m_lastQuestion;
+        m_lastOutcomeAt = QDateTime::currentDateTimeUtc();
+        updateStatus();
+        if (!m_confirm)
+            QMessageBox::information(this, ActionPlan::verb(action), m_lastQuestion);
+        emit actionFinished(false);
+        return;
+    }
+    const bool yes = m_confirm ? m_confirm(m_lastQuestion)
+                               : QMessageBox::question(this, ActionPlan::verb(action), m_lastQuestion,
+                                                       QMessageBox::Yes | QMessageBox::No,
+                                                       QMessageBox::No) == QMessageBox::Yes;
     if (!yes)
         return;
+    m_run = Run();
+    m_run.action = action;
+    m_run.pending = plan.eligible();
+    m_run.total = int(plan.eligible().size());
+    m_run.active = true;
+    updateActions();
+    runNext();
+}
+
+void DashboardView::runNext()
+{
+    if (m_run.pending.isEmpty()) {
+        finishRun();
+        return;
+    }
+    const int done = m_run.total - int(m_run.pending.size());
+    if (m_run.total > 1) {
+        m_lastOutcome =
+            tr("%1: %2 of %3 jobs…").arg(ActionPlan::verb(m_run.action)).arg(done).arg(m_run.total);
+        m_lastOutcomeAt = QDateTime::currentDateTimeUtc();
+        updateStatus();
+    }
+    const Job job = m_run.pending.takeFirst();
     DataSource *source = m_session->source();
     QFuture<ApiResult<Job>> call;
-    switch (action) {
+    switch (m_run.action) {
     case Action::Retry:
         call = source->retryJob(job.id);
         break;
@@ -300,21 +498,83 @@ void DashboardView::run(Action action, const Job &job)
         break;
     }
     auto *watcher = new QFutureWatcher<ApiResult<Job>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, action, id = job.id] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, id = job.id] {
         watcher->deleteLater();
         const ApiResult<Job> r = watcher->future().result();
-        if (r.ok())
-            m_lastOutcome = action == Action::Retry
-                                ? tr("%1 is retried as %2.").arg(id, r.value().id)
-                                : tr("%1 is now %2.").arg(id, toWireString(r.value().status));
-        else
-            m_lastOutcome = tr("%1: %2").arg(id, r.error().userMessage());
-        m_lastOutcomeAt = QDateTime::currentDateTimeUtc();
-        updateStatus();
-        emit actionFinished(r.ok());
-        m_session->refresh();
+        if (r.ok()) {
+            ++m_run.succeeded;
+            m_run.newJobs << (m_run.action == Action::Retry
+                                  ? tr("%1 is retried as %2.").arg(id, r.value().id)
+                                  : tr("%1 is now %2.").arg(id, toWireString(r.value().status)));
+        } else {
+            m_run.failures << tr("%1: %2").arg(id, r.error().userMessage());
+            // Without a connection or the right, the rest would fail the same way.
+            const ApiError::Kind k = r.error().kind;
+            if (k == ApiError::Kind::Unauthorized || k == ApiError::Kind::Forbidden ||
+                k == ApiError::Kind::Offline || k == ApiError::Kind::Tls || k == ApiError::Kind::Cancelled)
+                m_run.pending.clear();
+        }
+        runNext();
     });
     watcher->setFuture(call);
+}
+
+void DashboardView::finishRun()
+{
+    const bool ok = m_run.failures.isEmpty();
+    if (m_run.total == 1) {
+        m_lastOutcome = ok ? m_run.newJobs.value(0) : m_run.failures.value(0);
+    } else {
+        const int notSent = m_run.total - m_run.succeeded - int(m_run.failures.size());
+        m_lastOutcome = tr("%1: %2 of %3 jobs done.")
+                            .arg(ActionPlan::verb(m_run.action))
+                            .arg(m_run.succeeded)
+                            .arg(m_run.total);
+        if (!m_run.failures.isEmpty())
+            m_lastOutcome +=
+                QLatin1Char(' ') +
+                tr("%n refused, first: %1", nullptr, int(m_run.failures.size())).arg(m_run.failures.first());
+        if (notSent > 0)
+            m_lastOutcome += QLatin1Char(' ') + tr("%n not sent after that error.", nullptr, notSent);
+    }
+    m_lastOutcomeAt = QDateTime::currentDateTimeUtc();
+    m_run.active = false;
+    updateActions();
+    updateStatus();
+    emit actionFinished(ok);
+    m_session->refresh();
+}
+
+void DashboardView::retryAllFailed()
+{
+    if (m_run.active)
+        return;
+    // The view's status filter narrows "failed": a filter on another status leaves nothing to retry.
+    QList<JobStatus> statuses{JobStatus::Failed, JobStatus::Expired};
+    if (const auto shown = m_session->query().status)
+        statuses = statuses.contains(*shown) ? QList<JobStatus>{*shown} : QList<JobStatus>{};
+    auto *collector = new JobCollector(m_session->source(), m_session->query(), statuses, this);
+    m_lastOutcome = tr("Looking for failed jobs in this view…");
+    m_lastOutcomeAt = QDateTime::currentDateTimeUtc();
+    updateStatus();
+    connect(collector, &JobCollector::finished, this, [this](const ApiResult<QList<Job>> &r) {
+        if (!r.ok()) {
+            m_lastOutcome = tr("The failed jobs could not be listed: %1").arg(r.error().userMessage());
+            m_lastOutcomeAt = QDateTime::currentDateTimeUtc();
+            updateStatus();
+            emit actionFinished(false);
+            return;
+        }
+        if (r.value().isEmpty()) {
+            m_lastOutcome = tr("There are no failed jobs in this view.");
+            m_lastOutcomeAt = QDateTime::currentDateTimeUtc();
+            updateStatus();
+            emit actionFinished(true);
+            return;
+        }
+        run(Action::Retry, r.value());
+    });
+    collector->start();
 }
 
 void DashboardView::applyFilters(qint64 page)

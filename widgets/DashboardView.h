@@ -1,29 +1,36 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "ActionPlan.h"
 #include "domain/Job.h"
 
 #include <QWidget>
 
 #include <functional>
 
+class QAction;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QPushButton;
+class QTabWidget;
 class QTableView;
+class QToolButton;
 
 namespace batchmon {
 
+class ErrorBreakdownChart;
 class JobFilterProxy;
 class JobTableModel;
 class MetricCard;
 class QueueStatusChart;
+class ResourceChart;
 class Session;
 class TrendChart;
 
-/// The dashboard: the source's banner, the range selector, the seed's five metric cards, the job
-/// table and the session's status line, all following one Session.
+/// The dashboard: the source's banner, the range selector, the seed's five metric cards, the charts,
+/// the job table with its actions and the session's status line, all following one Session.
 class DashboardView : public QWidget
 {
     Q_OBJECT
@@ -35,34 +42,47 @@ public:
     QueueStatusChart *queueChart() const { return m_queueChart; }
     TrendChart *throughputChart() const { return m_throughput; }
     TrendChart *costChart() const { return m_costs; }
+    ErrorBreakdownChart *errorChart() const { return m_errors; }
+    ResourceChart *resourceChart() const { return m_resources; }
+    QTabWidget *chartTabs() const { return m_chartTabs; }
     QLabel *statusLabel() const { return m_status; }
+    QLabel *banner() const { return m_banner; }
+    QComboBox *rangeSelector() const { return m_range; }
     QComboBox *statusFilter() const { return m_statusFilter; }
     QComboBox *typeFilter() const { return m_typeFilter; }
     QLineEdit *search() const { return m_search; }
     QPushButton *nextPage() const { return m_next; }
     QPushButton *previousPage() const { return m_previous; }
     QLabel *pageLabel() const { return m_page; }
+    /// The text over an empty table ("No jobs in this range…", "Loading…", why there is no data), or
+    /// empty when the table has rows.
+    QString emptyText() const;
 
-    /// The job actions of the table's context menu (docs/api.md §7.3), for one job.
-    enum class Action
-    {
-        Retry,
-        Cancel,
-        Pause,
-        Resume,
-        PriorityLow,
-        PriorityNormal,
-        PriorityHigh,
-        PriorityUrgent
-    };
-    /// Whether `action` is allowed for `job` now (the menu disables the others).
-    static bool allowed(Action action, const Job &job);
-    /// What the confirmation asks, in words: how many jobs and requests, and what happens.
-    static QString confirmation(Action action, const Job &job);
-    /// Asks (unless a test replaced the question), runs the action, shows the outcome, refreshes.
-    void run(Action action, const Job &job);
+    using Action = JobCommand;
+    /// The action on the table's selection (Retry, Cancel, Pause, Resume; PriorityNormal stands for
+    /// the priority menu), enabled when the user may act and a selected job's status allows it.
+    QAction *action(Action action) const;
+    /// "Retry all failed jobs in this view…": every failed or expired job of the range and filters,
+    /// across all pages.
+    QAction *retryAllFailedAction() const { return m_retryAllFailed; }
+    /// The jobs selected in the table, in the table's order.
+    QList<Job> selectedJobs() const;
+
+    /// Whether the user may act on jobs (false for a viewer token or a read-only source); `why` is
+    /// shown in the disabled actions' tooltips.
+    void setCanAct(bool canAct, const QString &why = QString());
+    bool canAct() const { return m_canAct; }
+
+    /// Asks (unless a test replaced the question), runs the action on every job it applies to, one
+    /// after the other, shows the outcome and refreshes.
+    void run(Action action, const QList<Job> &jobs);
+    void run(Action action, const Job &job) { run(action, QList<Job>{job}); }
+    /// Collects every failed or expired job of the view (all pages) and retries them, after asking.
+    void retryAllFailed();
     /// Tests answer the confirmation themselves instead of a modal dialog.
     void setConfirm(std::function<bool(const QString &)> confirm) { m_confirm = std::move(confirm); }
+    /// The last confirmation asked, as the user saw it.
+    QString lastQuestion() const { return m_lastQuestion; }
     /// Opens the job's details (double-click, Enter, or the context menu).
     void showDetails(const QString &jobId);
     /// The last action's outcome as shown to the user.
@@ -75,15 +95,23 @@ private:
     void onSnapshotUpdated();
     void showMenu(const QPoint &position);
     void updateStatus();
+    void updateActions();
+    void updateEmptyState();
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void applyFilters(qint64 page);
+    void runNext();
+    void finishRun();
 
     Session *m_session;
     QLabel *m_banner;
     QComboBox *m_range;
     QList<MetricCard *> m_cards;
+    QTabWidget *m_chartTabs;
     QueueStatusChart *m_queueChart;
     TrendChart *m_throughput;
     TrendChart *m_costs;
+    ErrorBreakdownChart *m_errors;
+    ResourceChart *m_resources;
     JobTableModel *m_jobs;
     JobFilterProxy *m_proxy;
     QComboBox *m_statusFilter;
@@ -93,10 +121,34 @@ private:
     QPushButton *m_next;
     QLabel *m_page;
     QTableView *m_table;
+    QLabel *m_selection;
+    QLabel *m_empty;
     QLabel *m_status;
+    QAction *m_retry;
+    QAction *m_cancel;
+    QAction *m_pause;
+    QAction *m_resume;
+    QMenu *m_priorityMenu;
+    QAction *m_priority;
+    QAction *m_retryAllFailed;
+    bool m_canAct = true;
+    QString m_cannotActReason;
     std::function<bool(const QString &)> m_confirm;
+    QString m_lastQuestion;
     QString m_lastOutcome;
     QDateTime m_lastOutcomeAt;
+
+    /// The action under way: what is left to send and what came back.
+    struct Run
+    {
+        Action action = Action::Retry;
+        QList<Job> pending;
+        int total = 0;
+        int succeeded = 0;
+        QStringList newJobs;
+        QStringList failures;
+        bool active = false;
+    } m_run;
 };
 
 } // namespace batchmon

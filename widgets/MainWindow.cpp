@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "MainWindow.h"
 
+#include "Appearance.h"
 #include "DashboardView.h"
 #include "Session.h"
 #include "source/LocalSource.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QKeySequence>
 #include <QLabel>
@@ -35,6 +37,19 @@ MainWindow::MainWindow(const QString &demoPath, QWidget *parent) : QMainWindow(p
     pause->setCheckable(true);
     pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
     connect(pause, &QAction::toggled, m_session, [this](bool paused) { m_session->setAutoRefresh(!paused); });
+    viewMenu->addSeparator();
+    auto *appearance = new Appearance(this);
+    QMenu *appearanceMenu = viewMenu->addMenu(tr("&Appearance"));
+    auto *modes = new QActionGroup(this);
+    for (const auto &[text, mode] :
+         {std::pair{tr("Follow the &system"), Appearance::Mode::System},
+          std::pair{tr("&Light"), Appearance::Mode::Light}, std::pair{tr("&Dark"), Appearance::Mode::Dark}}) {
+        QAction *a = appearanceMenu->addAction(text, appearance,
+                                               [appearance, mode = mode] { appearance->setMode(mode); });
+        a->setCheckable(true);
+        a->setChecked(appearance->mode() == mode);
+        modes->addAction(a);
+    }
 
     auto *dashboard = new DashboardView(
         m_session,
@@ -43,7 +58,15 @@ MainWindow::MainWindow(const QString &demoPath, QWidget *parent) : QMainWindow(p
             .arg(demoPath.toHtmlEscaped()),
         this);
     setCentralWidget(dashboard);
+    auto *jobsMenu = menuBar()->addMenu(tr("&Jobs"));
+    for (auto a : {DashboardView::Action::Retry, DashboardView::Action::Cancel, DashboardView::Action::Pause,
+                   DashboardView::Action::Resume, DashboardView::Action::PriorityNormal})
+        jobsMenu->addAction(dashboard->action(a));
+    jobsMenu->addSeparator();
+    jobsMenu->addAction(dashboard->retryAllFailedAction());
 
+    // The connection's state and the last action's outcome, in the window's status bar.
+    statusBar()->addWidget(dashboard->statusLabel(), 1);
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 100);
     m_progress->setFormat(tr("Preparing the demo workspace: %p%"));

@@ -55,13 +55,14 @@ void MetricCard::setChange(const QString &text, Trend trend, bool good)
     case Trend::None:
         break;
     }
-    m_change->setText(arrow + text);
+    m_change->setText(text.isEmpty() ? QString() : arrow + text);
+    if (trend == Trend::None || trend == Trend::Flat) {
+        m_change->setPalette(QPalette()); // the normal text colour, following the palette's changes
+        return;
+    }
+    // Green and red that read on light and dark bases alike.
     QPalette p = m_change->palette();
-    // Green and red that read on light and dark bases alike; no trend stays in the normal text colour.
-    const QColor colour = trend == Trend::None || trend == Trend::Flat ? palette().color(QPalette::Text)
-                          : good                                       ? QColor(0x2e, 0x9d, 0x48)
-                                                                       : QColor(0xd3, 0x3b, 0x3b);
-    p.setColor(QPalette::WindowText, colour);
+    p.setColor(QPalette::WindowText, good ? QColor(0x2e, 0x9d, 0x48) : QColor(0xd3, 0x3b, 0x3b));
     m_change->setPalette(p);
 }
 

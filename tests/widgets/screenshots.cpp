@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Makes the README's and the metainfo's screenshots from the real app, offscreen:
+//   batchmon-screenshots OUTDIR [DEMO_FILE]
+// The demo workspace, light and dark, at 1280×800 and 1920×1080, its Errors tab; an empty server and
+// an unreachable one. Not a test: what it draws is for people to look at.
+#include "Appearance.h"
+#include "DashboardView.h"
+#include "MainWindow.h"
+#include "ServerProcess.h"
+#include "Session.h"
+#include "source/HttpSource.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QMainWindow>
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace batchmon;
+
+namespace {
+
+void save(QWidget *w, const QString &path)
+{
+    QApplication::processEvents();
+    if (!w->grab().save(path))
+        qFatal("cannot write %s", qPrintable(path));
+    qInfo("wrote %s", qPrintable(path));
+}
+
+void setDark(bool dark)
+{
+    QApplication::setPalette(dark ? Appearance::darkPalette() : QApplication::style()->standardPalette());
+}
+
+/// A dashboard on a server URL, in a window of the size given, once the session has answered.
+void shootServer(const QUrl &url, const QString &token, const QString &banner, const QSize &size,
+                 const QString &path)
+{
+    QNetworkAccessManager nam;
+    ApiClientOptions options;
+    options.serverUrl = url;
+    options.token = token;
+    options.policy.maxAttempts = 1;
+    HttpSource source(nam, options);
+    Session session(&source);
+    QMainWindow window;
+    auto *view = new DashboardView(&session, banner, &window);
+    window.setCentralWidget(view);
+    window.resize(size);
+    window.show();
+    QSignalSpy status(&session, &Session::statusChanged);
+    session.refresh();
+    status.wait(30000);
+    QTest::qWait(300);
+    save(&window, path);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setStyle(QStringLiteral("Fusion"));
+    const QStringList args = app.arguments();
+    if (args.size() < 2)
+        qFatal("usage: batchmon-screenshots OUTDIR [DEMO_FILE]");
+    const QDir out(args.at(1));
+    QTemporaryDir tmp;
+    const QString demo = args.size() > 2 ? args.at(2) : tmp.filePath(QStringLiteral("demo.sqlite"));
+
+    {
+        MainWindow window(demo);
+        window.show();
+        QSignalSpy updated(window.session(), &Session::snapshotUpdated);
+        if (!updated.wait(120000))
+            qFatal("the demo workspace did not answer");
+        QTest::qWait(500);
+        auto *view = qobject_cast<DashboardView *>(window.centralWidget());
+        view->jobTable()->selectRow(2);
+        for (const bool dark : {false, true}) {
+            setDark(dark);
+            for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+                window.resize(size);
+                QTest::qWait(200);
+                save(&window, out.filePath(QStringLiteral("dashboard-demo-%1x%2%3.png")
+                                               .arg(size.width())
+                                               .arg(size.height())
+                                               .arg(dark ? QStringLiteral("-dark") : QString())));
+            }
+        }
+        window.resize(1280, 800);
+        view->chartTabs()->setCurrentIndex(1);
+        for (const bool dark : {false, true}) {
+            setDark(dark);
+            QTest::qWait(200);
+            save(&window, out.filePath(QStringLiteral("dashboard-errors-1280x800%1.png")
+                                           .arg(dark ? QStringLiteral("-dark") : QString())));
+        }
+    }
+
+    setDark(false);
+    Server empty(QStringLiteral("sqlite:") + tmp.filePath(QStringLiteral("empty.db")));
+    const QString token = empty.addToken(QStringLiteral("admin"), QStringLiteral("admin"));
+    if (!empty.start())
+        qFatal("the empty server did not start");
+    shootServer(empty.url(), token,
+                QStringLiteral("<b>Server</b> %1 — no jobs yet").arg(empty.url().toString()),
+                QSize(1280, 800), out.filePath(QStringLiteral("dashboard-empty-1280x800.png")));
+    shootServer(QUrl(QStringLiteral("http://127.0.0.1:9")), token,
+                QStringLiteral("<b>Server</b> http://127.0.0.1:9 — not running"), QSize(1280, 800),
+                out.filePath(QStringLiteral("dashboard-unreachable-1280x800.png")));
+    return 0;
+}

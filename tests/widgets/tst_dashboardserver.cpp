@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// End to end: the app's session and dashboard against a real batchmon-server on loopback. An admin
+// retries a failed job from the table and sees the new job appear; acts on a selection; retries every
+// failed job of the view; a stale view gets the server's own refusal; a viewer is refused.
+#include "Await.h"
+#include "Charts.h"
+#include "DashboardView.h"
+#include "JobTableModel.h"
+#include "MetricCard.h"
+#include "ServerProcess.h"
+#include "Session.h"
+#include "source/HttpSource.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace batchmon;
+
+class TestDashboardServer : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Server> m_server;
+    QString m_admin;
+    QString m_viewer;
+    QNetworkAccessManager m_nam;
+
+    std::unique_ptr<HttpSource> source(const QString &token)
+    {
+        ApiClientOptions options;
+        options.serverUrl = m_server->url();
+        options.token = token;
+        return std::make_unique<HttpSource>(m_nam, options);
+    }
+
+    /// Selects the rows of the jobs with these ids (the table's current page).
+    static void select(QTableView *table, const QStringList &ids)
+    {
+        table->clearSelection();
+        QAbstractItemModel *rows = table->model();
+        for (int r = 0; r < rows->rowCount(); ++r) {
+            if (ids.contains(rows->index(r, 0).data(JobTableModel::JobIdRole).toString()))
+                table->selectionModel()->select(rows->index(r, 0),
+                                                QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        }
+    }
+
+    static int rowOf(QTableView *table, const QString &id)
+    {
+        QAbstractItemModel *rows = table->model();
+        for (int r = 0; r < rows->rowCount(); ++r)
+            if (rows->index(r, 0).data(JobTableModel::JobIdRole).toString() == id)
+                return r;
+        return -1;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_server =
+            std::make_unique<Server>(QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("server.db")));
+        m_admin = m_server->addToken(QStringLiteral("alice"), QStringLiteral("admin"));
+        m_viewer = m_server->addToken(QStringLiteral("wally"), QStringLiteral("viewer"));
+        QVERIFY(m_server->start(
+            {QStringLiteral("--simulate"), QStringLiteral("--backfill-days"), QStringLiteral("2")}));
+    }
+
+    void adminRetriesAndSeesTheNewJob()
+    {
+        auto http = source(m_admin);
+        // Hold the scheduler, so retried jobs stay pending where the test can see them.
+        QVERIFY(awaitResult(http->pauseScheduler()).ok());
+        Session session(http.get());
+        DashboardView view(&session, QStringLiteral("test server"));
+        view.resize(1280, 800);
+        view.show();
+        QSignalSpy updated(&session, &Session::snapshotUpdated);
+        session.refresh();
+        QVERIFY(updated.wait(30000));
+        QCOMPARE(session.state(), Session::State::Connected);
+        QVERIFY(view.card(0)->value() != QStringLiteral("—"));
+        QVERIFY(!view.resourceChart()->caption().isEmpty());
+
+        // Only failed jobs, on the server's side.
+        view.statusFilter()->setCurrentIndex(view.statusFilter()->findText(QStringLiteral("failed")));
+        QVERIFY(updated.wait(30000));
+        QTableView *table = view.jobTable();
+        QVERIFY2(table->model()->rowCount() >= 3,
+                 "fewer than 3 failed jobs in two days of simulated history");
+        const QString failedId = table->model()->index(0, 0).data(JobTableModel::JobIdRole).toString();
+        const QStringList moreFailed{table->model()->index(1, 0).data(JobTableModel::JobIdRole).toString(),
+                                     table->model()->index(2, 0).data(JobTableModel::JobIdRole).toString()};
+
+        // Nothing selected: the selection's actions are off; "retry all failed" is on.
+        table->clearSelection();
+        QVERIFY(!view.action(DashboardView::Action::Retry)->isEnabled());
+        QVERIFY(view.retryAllFailedAction()->isEnabled());
+        select(table, {failedId});
+        QVERIFY(view.action(DashboardView::Action::Retry)->isEnabled());
+        QVERIFY(!view.action(DashboardView::Action::Pause)->isEnabled()); // a failed job is not pending
+        QVERIFY(view.action(DashboardView::Action::Cancel)->isEnabled() == false);
+
+        QString asked;
+        view.setConfirm([&asked](const QString &q) {
+            asked = q;
+            return true;
+        });
+        QSignalSpy acted(&view, &DashboardView::actionFinished);
+        view.action(DashboardView::Action::Retry)->trigger();
+        QVERIFY(acted.wait(30000));
+        QCOMPARE(acted.last().first().toBool(), true);
+        QVERIFY2(asked.startsWith(QStringLiteral("Retry %1?").arg(failedId)), qPrintable(asked));
+        QVERIFY2(asked.contains(QStringLiteral("Estimated cost: about $")) ||
+                     asked.contains(QStringLiteral("cannot be estimated")),
+                 qPrintable(asked));
+        QVERIFY2(view.lastOutcome().startsWith(failedId + QStringLiteral(" is retried as ")),
+                 qPrintable(view.lastOutcome()));
+        const QString newId = view.lastOutcome().section(QStringLiteral(" is retried as "), 1).chopped(1);
+
+        // The new job appears, pending, linked to the one retried.
+        view.statusFilter()->setCurrentIndex(view.statusFilter()->findText(QStringLiteral("pending")));
+        QVERIFY(QTest::qWaitFor([&] { return rowOf(table, newId) >= 0; }, 30000));
+        const int row = rowOf(table, newId);
+        QCOMPARE(table->model()->index(row, JobTableModel::Status).data().toString(),
+                 QStringLiteral("Pending"));
+        const auto fetched = awaitResult(http->fetchJob(newId));
+        QVERIFY(fetched.ok());
+        QCOMPARE(fetched.value().retryOf, std::optional<QString>(failedId));
+
+        // A selection of two failed jobs is retried in one action.
+        view.statusFilter()->setCurrentIndex(view.statusFilter()->findText(QStringLiteral("failed")));
+        QVERIFY(QTest::qWaitFor([&] { return rowOf(table, moreFailed.last()) >= 0; }, 30000));
+        select(table, moreFailed);
+        view.action(DashboardView::Action::Retry)->trigger();
+        QVERIFY(acted.wait(30000));
+        QCOMPARE(acted.last().first().toBool(), true);
+        QVERIFY2(asked.startsWith(QStringLiteral("Retry 2 jobs? Their ")), qPrintable(asked));
+        QCOMPARE(view.lastOutcome(), QStringLiteral("Retry: 2 of 2 jobs done."));
+
+        // A selection of two pending jobs is held back in one action.
+        view.statusFilter()->setCurrentIndex(view.statusFilter()->findText(QStringLiteral("pending")));
+        QVERIFY(updated.wait(30000));
+        for (int r = 0; r < table->model()->rowCount(); ++r)
+            QCOMPARE(table->model()->index(r, JobTableModel::Status).data().toString(),
+                     QStringLiteral("Pending"));
+        QAbstractItemModel *rows = table->model();
+        QVERIFY2(rows->rowCount() >= 2, "fewer than two pending jobs");
+        const QStringList two{rows->index(0, 0).data(JobTableModel::JobIdRole).toString(),
+                              rows->index(1, 0).data(JobTableModel::JobIdRole).toString()};
+        select(table, two);
+        QCOMPARE(view.selectedJobs().size(), 2);
+        QVERIFY(view.action(DashboardView::Action::Pause)->isEnabled());
+        view.action(DashboardView::Action::Pause)->trigger();
+        QVERIFY(acted.wait(30000));
+        QCOMPARE(acted.last().first().toBool(), true);
+        QVERIFY2(asked.startsWith(QStringLiteral("Pause 2 jobs?")), qPrintable(asked));
+        QCOMPARE(view.lastOutcome(), QStringLiteral("Pause: 2 of 2 jobs done."));
+        for (const QString &id : two)
+            QCOMPARE(awaitResult(http->fetchJob(id)).value().status, JobStatus::Paused);
+
+        // A stale view: the job changed on the server after the page was loaded. The server refuses
+        // in its own words, and the dashboard shows them.
+        const Job stale = awaitResult(http->fetchJob(two.first())).value();
+        QVERIFY(awaitResult(http->cancelJob(stale.id)).ok());
+        view.run(DashboardView::Action::Resume, stale);
+        QVERIFY(acted.wait(30000));
+        QCOMPARE(acted.last().first().toBool(), false);
+        QVERIFY2(view.lastOutcome().contains(QStringLiteral("resume is allowed only when it is paused")),
+                 qPrintable(view.lastOutcome()));
+
+        // "Retry all failed jobs in this view": every failed or expired job of the range, all pages.
+        view.statusFilter()->setCurrentIndex(0);
+        QVERIFY(updated.wait(30000));
+        MonitoringQuery failedQuery = session.query();
+        failedQuery.status = JobStatus::Failed;
+        const qint64 failed = awaitResult(http->fetchMonitoring(failedQuery)).value().pagination->total;
+        failedQuery.status = JobStatus::Expired;
+        const qint64 expired = awaitResult(http->fetchMonitoring(failedQuery)).value().pagination->total;
+        QVERIFY(failed + expired > 0);
+        view.setConfirm([&asked](const QString &q) {
+            asked = q;
+            return false; // asked, then declined: nothing is sent
+        });
+        asked.clear();
+        view.retryAllFailed();
+        QTRY_VERIFY_WITH_TIMEOUT(!asked.isEmpty(), 30000);
+        const QString expected = failed + expired == 1
+                                     ? QStringLiteral("Retry batch-job-")
+                                     : QStringLiteral("Retry %1 jobs?").arg(failed + expired);
+        QVERIFY2(asked.startsWith(expected), qPrintable(asked));
+        QCOMPARE(awaitResult(http->fetchMonitoring(failedQuery)).value().pagination->total, expired);
+        // Accepted: every one of them is retried, one request each, and the outcome counts them.
+        view.setConfirm([](const QString &) { return true; });
+        view.retryAllFailed();
+        QVERIFY(acted.wait(60000));
+        QCOMPARE(acted.last().first().toBool(), true);
+        QCOMPARE(view.lastOutcome(), QStringLiteral("Retry: %1 of %1 jobs done.").arg(failed + expired));
+        QVERIFY(awaitResult(http->resumeScheduler()).ok());
+    }
+
+    void viewerIsRefused()
+    {
+        auto http = source(m_viewer);
+        Session session(http.get());
+        DashboardView view(&session, QStringLiteral("test server"));
+        QSignalSpy updated(&session, &Session::snapshotUpdated);
+        session.refresh();
+        QVERIFY(updated.wait(30000));
+        Job target;
+        for (const Job &j : session.snapshot()->jobs)
+            if (commandAllowed(JobCommand::Cancel, j))
+                target = j;
+        QVERIFY(!target.id.isEmpty());
+        view.setConfirm([](const QString &) { return true; });
+        QSignalSpy acted(&view, &DashboardView::actionFinished);
+        view.run(DashboardView::Action::Cancel, target);
+        QVERIFY(acted.wait(30000));
+        QCOMPARE(acted.last().first().toBool(), false);
+        QVERIFY2(view.lastOutcome().contains(QStringLiteral("admin")), qPrintable(view.lastOutcome()));
+
+        view.setCanAct(false, QStringLiteral("Read only: a viewer token"));
+        view.jobTable()->selectRow(0);
+        QVERIFY(!view.action(DashboardView::Action::Retry)->isEnabled());
+        QVERIFY(!view.retryAllFailedAction()->isEnabled());
+        QCOMPARE(view.retryAllFailedAction()->toolTip(), QStringLiteral("Read only: a viewer token"));
+    }
+};
+
+QTEST_MAIN(TestDashboardServer)
+#include "tst_dashboardserver.moc"
