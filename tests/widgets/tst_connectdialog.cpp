@@ -4,6 +4,7 @@
 // certificate), an edit asks for a new test, Save stores the profile and the token apart, Cancel
 // stops a test. With BATCHMON_SCREENSHOT_DIR set it also saves pictures of the dialog there.
 #include "ConnectDialog.h"
+#include "ProfilesDialog.h"
 #include "ServerProcess.h"
 #include "credentials/MemoryCredentialStore.h"
 
@@ -13,6 +14,8 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -56,7 +59,7 @@ class TestConnectDialog : public QObject
         return finished.first().first().toBool();
     }
 
-    static void screenshot(ConnectDialog &d, const QString &name)
+    static void screenshot(QDialog &d, const QString &name)
     {
         const QString dir = qEnvironmentVariable("BATCHMON_SCREENSHOT_DIR");
         if (dir.isEmpty())
@@ -368,6 +371,75 @@ private slots:
         QTest::mouseClick(d.saveButton(), Qt::LeftButton);
         QCOMPARE(d.result(), int(QDialog::Accepted));
         QVERIFY(store->contains(QStringLiteral("127.0.0.1")));
+    }
+
+    void profilesDialog()
+    {
+        auto store = newStore();
+        ServerProfile p;
+        p.serverUrl = QUrl(QStringLiteral("https://a.example.com"));
+        for (const QString &name : {QStringLiteral("Alpha"), QStringLiteral("Beta")}) {
+            p.name = name;
+            QVERIFY(QTest::qWaitFor([f = store->add(p, m_admin)] { return f.isFinished(); }));
+        }
+        ProfilesDialog d(store.get());
+        d.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&d));
+        QCOMPARE(d.list()->count(), 2);
+        QCOMPARE(d.list()->item(1)->text(), QStringLiteral("Beta — https://a.example.com"));
+        QCOMPARE(d.selectedName(), QStringLiteral("Alpha"));
+        screenshot(d, QStringLiteral("profiles.png"));
+
+        // Edit… opens the connection dialog on the selected profile.
+        d.list()->item(1)->setSelected(true);
+        d.editProfile();
+        ConnectDialog *edit = nullptr;
+        QTRY_VERIFY((edit = d.findChild<ConnectDialog *>()) != nullptr);
+        QCOMPARE(edit->originalName(), QStringLiteral("Beta"));
+        QTRY_COMPARE(edit->tokenEdit()->text(), m_admin);
+        edit->reject();
+        QTRY_VERIFY(!d.findChild<ConnectDialog *>());
+
+        // Remove asks first; Cancel keeps the profile.
+        const auto answer = [&d](bool remove) {
+            QMessageBox *ask = nullptr;
+            if (!QTest::qWaitFor([&] { return (ask = d.findChild<QMessageBox *>()) != nullptr; }))
+                return false;
+            if (!ask->text().contains(d.selectedName()))
+                return false;
+            for (QAbstractButton *b : ask->buttons()) {
+                const bool isRemove = ask->buttonRole(b) == QMessageBox::DestructiveRole;
+                if (isRemove == remove) {
+                    b->click();
+                    return QTest::qWaitFor([&d] { return !d.findChild<QMessageBox *>(); });
+                }
+            }
+            return false;
+        };
+        d.removeProfile();
+        QVERIFY(answer(false));
+        QCOMPARE(d.list()->count(), 2);
+        d.removeProfile();
+        QVERIFY(answer(true));
+        QTRY_COMPARE(d.list()->count(), 1);
+        QCOMPARE(store->names(), QStringList{QStringLiteral("Alpha")});
+        QVERIFY(!m_keychain.readSecret(ProfileStore::credentialKey(QStringLiteral("Beta"))).result().ok());
+        QCOMPARE(d.selectedName(), QStringLiteral("Alpha"));
+        d.removeProfile();
+        QVERIFY(answer(true));
+        QTRY_COMPARE(d.list()->count(), 0);
+        QVERIFY(d.findChild<QLabel *>(QStringLiteral("empty"))->isVisible());
+
+        // Add… opens an empty connection dialog; what it saves appears in the list.
+        d.addProfile();
+        ConnectDialog *add = nullptr;
+        QTRY_VERIFY((add = d.findChild<ConnectDialog *>()) != nullptr);
+        QVERIFY(add->originalName().isEmpty());
+        fill(*add, m_server->url().toString(), m_admin);
+        QVERIFY(runTest(*add));
+        add->save();
+        QTRY_COMPARE(d.list()->count(), 1);
+        QCOMPARE(d.selectedName(), QStringLiteral("127.0.0.1"));
     }
 
     void cancelStopsATest()
