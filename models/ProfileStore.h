@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "api/ApiClient.h"
+#include "credentials/CredentialStore.h"
+#include "util/Result.h"
+
+#include <QCoreApplication>
+#include <QFuture>
+#include <QList>
+#include <QObject>
+#include <QSslCertificate>
+#include <QString>
+#include <QUrl>
+
+#include <memory>
+#include <optional>
+
+class QSettings;
+
+namespace batchmon {
+
+/// One batchmon-server the app can connect to. The API token is not here: it lives in the
+/// CredentialStore, under ProfileStore::credentialKey(name).
+struct ServerProfile
+{
+    QString name;   ///< unique (ignoring case), what the user picks from
+    QUrl serverUrl; ///< http(s) with a host; an optional path prefix
+    QString caFile; ///< optional: PEM or DER certificates trusted for this server
+    bool allowInsecureHttp =
+        false; ///< plain http to a host that is not loopback (the token travels in clear)
+
+    bool operator==(const ServerProfile &o) const
+    {
+        return name == o.name && serverUrl == o.serverUrl && caFile == o.caFile &&
+               allowInsecureHttp == o.allowInsecureHttp;
+    }
+    bool operator!=(const ServerProfile &o) const { return !(*this == o); }
+};
+
+/// The outcome of ProfileStore::add(), update() or remove().
+struct ProfileResult
+{
+    bool ok = false;
+    /// A failure: what went wrong and what to do. A success: the credential store's persistence
+    /// note when the token is kept for this session only, otherwise empty.
+    QString message;
+    /// Whether the token survives a restart (the credential store's answer).
+    bool tokenPersistent = false;
+};
+
+/**
+ * The server profiles, in QSettings, and their API tokens, in a CredentialStore. A token is never
+ * written to the settings; it is kept under credentialKey(name) and moves with a rename.
+ *
+ * Writes go to the credential store first and to the settings only when that worked, so a profile
+ * in the settings always had its token stored. The "last used" profile is the one the app opens
+ * at start; empty means the demo workspace.
+ */
+class ProfileStore : public QObject
+{
+    Q_OBJECT
+
+public:
+    /// Profiles in the application's default QSettings.
+    explicit ProfileStore(CredentialStore *credentials, QObject *parent = nullptr);
+    /// Profiles in the ini file @p iniPath (tests use a temporary one).
+    ProfileStore(const QString &iniPath, CredentialStore *credentials, QObject *parent = nullptr);
+    ~ProfileStore() override;
+
+    CredentialStore *credentials() const { return m_credentials; }
+    /// The settings file, for messages ("cannot write …").
+    QString fileName() const;
+
+    /// Every profile, in the order they were added.
+    QList<ServerProfile> profiles() const;
+    QStringList names() const;
+    /// The profile named @p name (exactly), if there is one.
+    std::optional<ServerProfile> profile(const QString &name) const;
+    bool contains(const QString &name) const { return profile(name).has_value(); }
+
+    /// The profile opened at start; empty for the demo workspace (or when it no longer exists).
+    QString lastUsed() const;
+    /// Remembers @p name (empty: the demo workspace). Ignores a name that is not a profile.
+    void setLastUsed(const QString &name);
+
+    /**
+     * Why @p profile cannot be saved, or an empty string: a name that is empty or taken (by a
+     * profile other than @p originalName, the one being edited), an address that is not http(s)
+     * with a host, plain http to another machine without allowInsecureHttp.
+     */
+    QString validate(const ServerProfile &profile, const QString &originalName = QString()) const;
+    /// Why @p url cannot be a server address, or an empty string.
+    static QString validateUrl(const QUrl &url);
+
+    /// Stores a new profile and its token (which must not be empty).
+    QFuture<ProfileResult> add(const ServerProfile &profile, const QString &token);
+    /**
+     * Replaces the profile @p originalName by @p profile and stores @p token for it. A rename moves
+     * the token to the new key and keeps "last used" pointing at the profile.
+     */
+    QFuture<ProfileResult> update(const QString &originalName, const ServerProfile &profile,
+                                  const QString &token);
+    /// Forgets the profile and removes its token from the credential store.
+    QFuture<ProfileResult> remove(const QString &name);
+    /// The profile's token (CredentialResult::Error::NotFound when none is stored).
+    QFuture<CredentialResult> readToken(const QString &name);
+
+    /// The key the token of the profile @p name is stored under.
+    static QString credentialKey(const QString &name);
+    /// The certificates in @p path, PEM (one or more) or DER; an error says what is wrong and what to do.
+    static Result<QList<QSslCertificate>, QString> loadCaCertificates(const QString &path);
+    /// What an ApiClient needs for @p profile with @p token: the CA file loaded, or why it cannot be.
+    static Result<ApiClientOptions, QString> clientOptions(const ServerProfile &profile,
+                                                           const QString &token);
+
+signals:
+    /// A profile was added, changed, renamed or removed.
+    void profilesChanged();
+    void lastUsedChanged(const QString &name);
+
+private:
+    QFuture<ProfileResult> store(const QString &originalName, const ServerProfile &profile,
+                                 const QString &token);
+    void writeProfiles(const QList<ServerProfile> &profiles);
+    QString settingsError() const;
+    static int indexOf(const QList<ServerProfile> &profiles, const QString &name);
+
+    std::unique_ptr<QSettings> m_settings;
+    CredentialStore *m_credentials;
+};
+
+} // namespace batchmon
