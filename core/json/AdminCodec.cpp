@@ -2,6 +2,7 @@
 // Alerts, configuration, audit log, priority changes, and the response envelope.
 #include "CodecHelpers.h"
 #include "EnumNames.h"
+#include "domain/BatchConfigValidation.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -224,22 +225,34 @@ QJsonObject encode(const AlertEventPage &v)
 
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, BatchConfig &out)
 {
+    // Types here; ranges and the other rules in BatchConfigValidation, shared with the server and the
+    // configuration panel. The cron forms are the server's: a client reads whatever a server stored.
     JsonObjectReader r(ctx, v, path);
+    const auto refuse = [&](BatchConfigField field, const std::optional<QString> &why) {
+        if (!ctx.failed() && why)
+            ctx.fail(r.pathOf(batchConfigFieldName(field)), *why);
+    };
+    const auto interval = [&](BatchConfigField field) {
+        const QString text = r.string(batchConfigFieldName(field));
+        refuse(field, batchConfigIntervalReason(text, BatchConfigRules::Codec));
+        return text;
+    };
+    const auto number = [&](BatchConfigField field) {
+        const double value = r.number(batchConfigFieldName(field));
+        refuse(field, batchConfigNumberReason(field, value));
+        return ctx.failed() ? 0.0 : value;
+    };
     out.batchProcessingEnabled = r.boolean(u"batchProcessingEnabled");
-    out.batchCreateInterval = r.name(u"batchCreateInterval");
-    out.batchStatusCheckInterval = r.name(u"batchStatusCheckInterval");
-    out.batchResultProcessingInterval = r.name(u"batchResultProcessingInterval");
-    // 50,000 requests is the OpenAI Batch API's own limit for one batch.
-    out.batchMaxRequests = r.integer(u"batchMaxRequests", 1, 50000);
-    out.batchTimeoutHours = r.integer(u"batchTimeoutHours", 1, 24 * 30);
-    out.batchMinSize = r.integer(u"batchMinSize", 1, 50000);
-    if (!ctx.failed() && out.batchMinSize > out.batchMaxRequests)
-        ctx.fail(r.pathOf(u"batchMinSize"), QStringLiteral("must not exceed batchMaxRequests (%1), got %2")
-                                                .arg(out.batchMaxRequests)
-                                                .arg(out.batchMinSize));
-    out.batchMonitoringRetentionDays = r.integer(u"batchMonitoringRetentionDays", 1, 3650);
-    out.batchAlertThresholdErrorRate = r.percentage(u"batchAlertThresholdErrorRate");
-    out.batchAlertThresholdProcessingTime = r.integer(u"batchAlertThresholdProcessingTime", 1, 30 * 86400);
+    out.batchCreateInterval = interval(BatchConfigField::CreateInterval);
+    out.batchStatusCheckInterval = interval(BatchConfigField::StatusCheckInterval);
+    out.batchResultProcessingInterval = interval(BatchConfigField::ResultProcessingInterval);
+    out.batchMaxRequests = qint64(number(BatchConfigField::MaxRequests));
+    out.batchTimeoutHours = qint64(number(BatchConfigField::TimeoutHours));
+    out.batchMinSize = qint64(number(BatchConfigField::MinSize));
+    refuse(BatchConfigField::MinSize, batchConfigMinSizeReason(out.batchMinSize, out.batchMaxRequests));
+    out.batchMonitoringRetentionDays = qint64(number(BatchConfigField::MonitoringRetentionDays));
+    out.batchAlertThresholdErrorRate = number(BatchConfigField::AlertThresholdErrorRate);
+    out.batchAlertThresholdProcessingTime = qint64(number(BatchConfigField::AlertThresholdProcessingTime));
 }
 
 QJsonObject encode(const BatchConfig &v)

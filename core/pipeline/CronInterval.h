@@ -8,15 +8,16 @@
 namespace batchmon {
 
 /**
- * The period of one of the seed's BATCH_*_INTERVAL cron expressions. The pipeline runs on fixed
- * periods, so only the periodic forms are accepted: "* * * * *" (every minute), "*\/N * * * *"
- * (every N minutes, N dividing 60), "M * * * *" (hourly) and "M H * * *" (daily). Anything else is
- * refused with a message that says which forms work.
+ * The period of one of the seed's BATCH_*_INTERVAL cron expressions, for the pipeline, which runs on
+ * fixed periods. The accepted forms are CronSchedule's (domain/BatchConfigValidation.h, the contract's
+ * two): "*\/N * * * *" (every N minutes, N 1–59) and "N * * * *" (hourly, N 0–59). Anything else is
+ * refused with the contract's reason, which says which forms work.
  */
 struct CronInterval
 {
     qint64 periodSeconds = 60;
 
+    /// `error`: the reason without a field name, e.g. `expected "*\/N * * * *" (N 1-59) or …, got "x"`.
     static std::optional<CronInterval> parse(const QString &expression, QString *error = nullptr);
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Pipeline.h"
 
-#include "pipeline/CronInterval.h"
+#include "domain/BatchConfigValidation.h"
 #include "pipeline/ModelPrices.h"
 
 #include <QJsonDocument>
@@ -41,21 +41,14 @@ SubmittedBatch submittedBatch(const StoredJob &s)
 
 std::variant<PipelineSettings, QString> PipelineSettings::from(const BatchConfig &c)
 {
+    // Everything PUT /config requires, so the demo workspace (which has no codec in between)
+    // refuses what the server refuses, in the same words.
+    if (const auto errors = validateBatchConfig(c); !errors.isEmpty())
+        return errors.first().message;
     PipelineSettings s;
-    const std::pair<const QString *, qint64 *> schedules[] = {
-        {&c.batchCreateInterval, &s.createIntervalMs},
-        {&c.batchStatusCheckInterval, &s.statusIntervalMs},
-        {&c.batchResultProcessingInterval, &s.resultIntervalMs},
-    };
-    const char *names[] = {"batchCreateInterval", "batchStatusCheckInterval",
-                           "batchResultProcessingInterval"};
-    for (int i = 0; i < 3; ++i) {
-        QString error;
-        const auto interval = CronInterval::parse(*schedules[i].first, &error);
-        if (!interval)
-            return QString::fromLatin1(names[i]) + QStringLiteral(": ") + error;
-        *schedules[i].second = interval->periodSeconds * 1000;
-    }
+    s.createIntervalMs = CronSchedule::parse(c.batchCreateInterval)->periodSeconds() * 1000;
+    s.statusIntervalMs = CronSchedule::parse(c.batchStatusCheckInterval)->periodSeconds() * 1000;
+    s.resultIntervalMs = CronSchedule::parse(c.batchResultProcessingInterval)->periodSeconds() * 1000;
     s.minSize = c.batchMinSize;
     s.maxRequests = c.batchMaxRequests;
     s.retentionDays = c.batchMonitoringRetentionDays;

@@ -29,7 +29,7 @@ struct PipelineSettings
     /// (a backfill, where nobody watches the progress and it would be most of the writes).
     bool recordProgress = true;
 
-    /// From the stored configuration; the error names the field whose schedule is not periodic.
+    /// From a configuration; the error is the first of validateBatchConfig() ("<field>: <reason>").
     static std::variant<PipelineSettings, QString> from(const BatchConfig &config);
     /// Writing history nobody watched: batches every 5 minutes as configured, but status and results
     /// looked at every 10 and 5 minutes, and no in-progress counts. The history's jobs, outcomes and

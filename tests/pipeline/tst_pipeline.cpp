@@ -51,15 +51,20 @@ private slots:
     {
         QTest::addColumn<QString>("expression");
         QTest::addColumn<qint64>("seconds"); // 0: refused
-        QTest::newRow("every minute") << "* * * * *" << qint64(60);
         QTest::newRow("seed create") << "*/5 * * * *" << qint64(300);
         QTest::newRow("seed status") << "*/2 * * * *" << qint64(120);
         QTest::newRow("seed result") << "*/1 * * * *" << qint64(60);
+        QTest::newRow("every 7 minutes") << "*/7 * * * *" << qint64(420);
+        QTest::newRow("every 59 minutes") << "*/59 * * * *" << qint64(3540);
         QTest::newRow("hourly") << "15 * * * *" << qint64(3600);
-        QTest::newRow("daily") << "0 3 * * *" << qint64(86400);
-        QTest::newRow("spaces") << "  */10   * * * * " << qint64(600);
-        QTest::newRow("7 does not divide 60") << "*/7 * * * *" << qint64(0);
-        QTest::newRow("weekday") << "0 3 * * 1" << qint64(0);
+        QTest::newRow("hourly at minute 0") << "0 * * * *" << qint64(3600);
+        QTest::newRow("*/0") << "*/0 * * * *" << qint64(0);
+        QTest::newRow("*/60") << "*/60 * * * *" << qint64(0);
+        QTest::newRow("every minute as *") << "* * * * *" << qint64(0);
+        QTest::newRow("daily") << "0 3 * * *" << qint64(0);
+        QTest::newRow("double spaces") << "*/10  * * * *" << qint64(0);
+        QTest::newRow("leading space") << " */10 * * * *" << qint64(0);
+        QTest::newRow("weekday") << "0 * * * 1" << qint64(0);
         QTest::newRow("four fields") << "*/5 * * *" << qint64(0);
         QTest::newRow("minute 60") << "60 * * * *" << qint64(0);
         QTest::newRow("words") << "every 5 minutes" << qint64(0);
@@ -74,7 +79,9 @@ private slots:
         if (parsed)
             QCOMPARE(parsed->periodSeconds, seconds);
         else
-            QVERIFY(error.contains(QStringLiteral("*/N * * * *")));
+            QCOMPARE(error,
+                     QStringLiteral("expected \"*/N * * * *\" (N 1-59) or \"N * * * *\" (N 0-59), got \"%1\"")
+                         .arg(expression));
     }
 
     void settingsFromConfig()
@@ -86,8 +93,17 @@ private slots:
         QCOMPARE(std::get<PipelineSettings>(s).statusIntervalMs, 120000);
         QCOMPARE(std::get<PipelineSettings>(s).resultIntervalMs, 60000);
         c.batchStatusCheckInterval = QStringLiteral("*/7 * * * *");
-        const auto bad = PipelineSettings::from(c);
-        QVERIFY(std::get<QString>(bad).startsWith(QStringLiteral("batchStatusCheckInterval: ")));
+        QCOMPARE(std::get<PipelineSettings>(PipelineSettings::from(c)).statusIntervalMs, 420000);
+        c.batchStatusCheckInterval = QStringLiteral("0 3 * * *");
+        QCOMPARE(
+            std::get<QString>(PipelineSettings::from(c)),
+            QStringLiteral("batchStatusCheckInterval: expected \"*/N * * * *\" (N 1-59) or \"N * * * *\" "
+                           "(N 0-59), got \"0 3 * * *\""));
+        // The codec's rules too: the demo workspace has no codec in front of it.
+        c = BatchConfig();
+        c.batchMinSize = 2000;
+        QCOMPARE(std::get<QString>(PipelineSettings::from(c)),
+                 QStringLiteral("batchMinSize: must not exceed batchMaxRequests (1000), got 2000"));
     }
 
     void threeDaysOfHistory()

@@ -226,10 +226,14 @@ private slots:
         BatchConfig config = awaitResult(api->fetchConfig()).value();
         config.batchMinSize = 20;
         QCOMPARE(awaitResult(api->updateConfig(config)).value().batchMinSize, 20);
-        config.batchStatusCheckInterval = QStringLiteral("*/7 * * * *");
+        config.batchStatusCheckInterval = QStringLiteral("0 3 * * *");
         const auto refused = awaitResult(api->updateConfig(config));
         QCOMPARE(refused.error().kind, ApiError::Kind::BadRequest);
         QCOMPARE(refused.error().code, QStringLiteral("invalid_body"));
+        QCOMPARE(
+            refused.error().message,
+            QStringLiteral("batchStatusCheckInterval: expected \"*/N * * * *\" (N 1-59) or \"N * * * *\" "
+                           "(N 0-59), got \"0 3 * * *\""));
         QCOMPARE(awaitResult(api->fetchConfig()).value().batchMinSize, 20);
 
         AlertConfig alerts = awaitResult(api->fetchAlertConfig()).value();
@@ -264,7 +268,7 @@ private slots:
         QTest::newRow("max requests") << "BATCH_MAX_REQUESTS"
                                       << "lots";
         QTest::newRow("schedule") << "BATCH_CREATE_INTERVAL"
-                                  << "*/7 * * * *";
+                                  << "*/60 * * * *";
         QTest::newRow("enabled") << "BATCH_PROCESSING_ENABLED"
                                  << "maybe";
         QTest::newRow("error rate") << "BATCH_ALERT_THRESHOLD_ERROR_RATE"

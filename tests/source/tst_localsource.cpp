@@ -111,10 +111,15 @@ private slots:
 
         // A configuration the pipeline cannot run is refused and not stored.
         BatchConfig bad = LocalSource::demoConfig();
-        bad.batchCreateInterval = QStringLiteral("*/7 * * * *");
+        bad.batchCreateInterval = QStringLiteral("*/60 * * * *");
         const auto refusedConfig = awaitResult(source.updateConfig(bad));
         QCOMPARE(refusedConfig.error().kind, ApiError::Kind::BadRequest);
         QVERIFY(refusedConfig.error().message.startsWith(QStringLiteral("batchCreateInterval")));
+        // The codec's rules too, as the server would answer them.
+        bad = LocalSource::demoConfig();
+        bad.batchMaxRequests = 0;
+        QCOMPARE(awaitResult(source.updateConfig(bad)).error().message,
+                 QStringLiteral("batchMaxRequests: expected an integer from 1 to 50000, got 0"));
         QVERIFY(awaitResult(source.fetchConfig()).value() == LocalSource::demoConfig());
 
         // Live: as the clock moves on, the pipeline runs and says so.
