@@ -115,7 +115,7 @@ private:
 bool isReserved(const QString &segment)
 {
     return segment == QLatin1String("alerts") || segment == QLatin1String("config") ||
-           segment == QLatin1String("scheduler");
+           segment == QLatin1String("scheduler") || segment == QLatin1String("whoami");
 }
 
 } // namespace
@@ -172,6 +172,9 @@ HttpResponse ApiService::handle(const HttpRequest &request)
                    (r[1] == QLatin1String("pause") || r[1] == QLatin1String("resume"))) {
             allowed = {QStringLiteral("POST")};
             call.action = QStringLiteral("scheduler_") + r[1];
+        } else if (r.size() == 1 && first == QLatin1String("whoami")) {
+            allowed = {QStringLiteral("GET")};
+            call.action = QStringLiteral("whoami_view");
         } else if (r.size() == 1 && !first.isEmpty() && !isReserved(first)) {
             allowed = {QStringLiteral("GET")};
             call.action = QStringLiteral("job_view");
@@ -281,6 +284,8 @@ HttpResponse ApiService::dispatch(Call &call)
         return config(call);
     if (r[0] == QLatin1String("scheduler"))
         return scheduler(call, r[1] == QLatin1String("pause"));
+    if (r[0] == QLatin1String("whoami"))
+        return whoami(call);
     return jobAction(call, r[0], r.size() > 1 ? r[1] : QString());
 }
 
@@ -488,6 +493,14 @@ HttpResponse ApiService::scheduler(Call &call, bool pause)
     if (!config)
         return storeFailure(config.error());
     return success(200, json::encode(SchedulerState{pause, config.value().batchProcessingEnabled}));
+}
+
+HttpResponse ApiService::whoami(Call &call)
+{
+    Params params(call.request.query, {});
+    if (params.error())
+        return *params.error();
+    return success(200, json::encode(*call.identity));
 }
 
 HttpResponse ApiService::auditLog(Call &call)

@@ -60,6 +60,7 @@ private:
     HttpResponse config(Call &call);
     HttpResponse scheduler(Call &call, bool pause);
     HttpResponse auditLog(Call &call);
+    HttpResponse whoami(Call &call);
     void audit(const Call &call, int status);
 
     JobStore m_jobs;

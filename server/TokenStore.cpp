@@ -59,26 +59,6 @@ bool isNameCharacter(QChar c)
 
 } // namespace
 
-QString toWireString(Role role)
-{
-    switch (role) {
-    case Role::Viewer:
-        return QStringLiteral("viewer");
-    case Role::Admin:
-        return QStringLiteral("admin");
-    }
-    return QStringLiteral("viewer");
-}
-
-std::optional<Role> roleFromWire(QStringView text)
-{
-    if (text == QLatin1String("viewer"))
-        return Role::Viewer;
-    if (text == QLatin1String("admin"))
-        return Role::Admin;
-    return std::nullopt;
-}
-
 TokenStore::TokenStore(Database &db, std::chrono::milliseconds reloadInterval)
     : m_db(db), m_reloadInterval(reloadInterval)
 {}

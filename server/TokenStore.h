@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "domain/Identity.h"
 #include "store/Database.h"
 
 #include <QByteArray>
@@ -15,36 +16,12 @@
 
 namespace batchmon {
 
-/// What a token may do (docs/api.md §2): a viewer reads, an admin also writes and reads the audit log.
-enum class Role
-{
-    Viewer,
-    Admin
-};
-
-/// "viewer" or "admin".
-QString toWireString(Role role);
-/// The role named `text` ("viewer", "admin"), or nothing for any other text.
-std::optional<Role> roleFromWire(QStringView text);
-
 /// A stored token as `token list` shows it: never its hash or salt.
 struct TokenInfo
 {
     QString name;
     Role role = Role::Viewer;
     QDateTime createdAt;
-};
-
-/// Who presented a valid token: the name is the actor in the audit log and job timelines.
-struct Identity
-{
-    QString name;
-    Role role = Role::Viewer;
-
-    friend bool operator==(const Identity &a, const Identity &b)
-    {
-        return a.name == b.name && a.role == b.role;
-    }
 };
 
 /**

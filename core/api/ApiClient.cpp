@@ -238,6 +238,11 @@ QFuture<ApiResult<AuditPage>> ApiClient::fetchAuditLog(qint64 page, qint64 limit
     return call<AuditPage>(Verb::Get, QLatin1String(kAuditPath), q);
 }
 
+QFuture<ApiResult<Identity>> ApiClient::fetchIdentity()
+{
+    return call<Identity>(Verb::Get, QLatin1String(kBasePath) + QStringLiteral("/whoami"));
+}
+
 void ApiClient::abortAll()
 {
     const auto calls = findChildren<HttpCall *>(QString(), Qt::FindDirectChildrenOnly);

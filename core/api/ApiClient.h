@@ -71,6 +71,8 @@ public:
     QFuture<ApiResult<SchedulerState>> pauseScheduler();
     QFuture<ApiResult<SchedulerState>> resumeScheduler();
     QFuture<ApiResult<AuditPage>> fetchAuditLog(qint64 page = 1, qint64 limit = 50);
+    /// GET /whoami: the token's name and role, so the UI can offer admin actions only to an admin.
+    QFuture<ApiResult<Identity>> fetchIdentity();
 
     /// Ends every call in flight with ApiError::Kind::Cancelled.
     void abortAll();

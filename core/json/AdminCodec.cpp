@@ -318,6 +318,18 @@ QJsonObject encode(const PriorityChange &v)
     return {{QStringLiteral("priority"), toWireString(v.priority)}};
 }
 
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, Identity &out)
+{
+    JsonObjectReader r(ctx, v, path);
+    out.name = r.name(u"name");
+    out.role = r.enumeration(u"role", roleFromWire, roleNames(), Role::Viewer);
+}
+
+QJsonObject encode(const Identity &v)
+{
+    return {{QStringLiteral("name"), v.name}, {QStringLiteral("role"), toWireString(v.role)}};
+}
+
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, ApiErrorBody &out)
 {
     JsonObjectReader r(ctx, v, path);

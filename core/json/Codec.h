@@ -6,6 +6,7 @@
 #include "domain/Alerts.h"
 #include "domain/AuditEntry.h"
 #include "domain/BatchConfig.h"
+#include "domain/Identity.h"
 #include "domain/Job.h"
 #include "domain/Snapshot.h"
 #include "util/Result.h"
@@ -62,6 +63,7 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, BatchC
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AuditEntry &out);
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AuditPage &out);
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, PriorityChange &out);
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, Identity &out);
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, ApiErrorBody &out);
 
 QJsonObject encode(const ErrorSummaryEntry &v);
@@ -88,6 +90,7 @@ QJsonObject encode(const BatchConfig &v);
 QJsonObject encode(const AuditEntry &v);
 QJsonObject encode(const AuditPage &v);
 QJsonObject encode(const PriorityChange &v);
+QJsonObject encode(const Identity &v);
 QJsonObject encode(const ApiErrorBody &v);
 
 /// Parses a whole body: size cap, JSON syntax (with the byte offset of a syntax error), an object.

@@ -13,5 +13,6 @@ const QStringList &alertRuleNames();
 const QStringList &severityNames();
 const QStringList &cadenceNames();
 const QStringList &channelNames();
+const QStringList &roleNames();
 
 } // namespace batchmon::json

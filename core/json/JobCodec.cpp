@@ -3,6 +3,7 @@
 #include "CodecHelpers.h"
 #include "EnumNames.h"
 #include "domain/Alerts.h"
+#include "domain/Identity.h"
 #include "domain/TimeRange.h"
 
 #include <QJsonArray>
@@ -71,6 +72,12 @@ const QStringList &channelNames()
 {
     static const QStringList names =
         namesOf({NotificationChannel::Desktop, NotificationChannel::Log, NotificationChannel::Webhook});
+    return names;
+}
+
+const QStringList &roleNames()
+{
+    static const QStringList names = namesOf({Role::Viewer, Role::Admin});
     return names;
 }
 

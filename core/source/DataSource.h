@@ -34,6 +34,8 @@ public:
     virtual QFuture<ApiResult<BatchConfig>> updateConfig(const BatchConfig &config) = 0;
     virtual QFuture<ApiResult<SchedulerState>> pauseScheduler() = 0;
     virtual QFuture<ApiResult<SchedulerState>> resumeScheduler() = 0;
+    /// Who the source acts as, and so whether admin actions are allowed.
+    virtual QFuture<ApiResult<Identity>> fetchIdentity() = 0;
 
 signals:
     /// The source's data changed by itself (the demo's pipeline ran); a refresh will show it.

@@ -72,5 +72,9 @@ QFuture<ApiResult<SchedulerState>> HttpSource::resumeScheduler()
 {
     return m_client.resumeScheduler();
 }
+QFuture<ApiResult<Identity>> HttpSource::fetchIdentity()
+{
+    return m_client.fetchIdentity();
+}
 
 } // namespace batchmon

@@ -29,6 +29,7 @@ public:
     QFuture<ApiResult<BatchConfig>> updateConfig(const BatchConfig &config) override;
     QFuture<ApiResult<SchedulerState>> pauseScheduler() override;
     QFuture<ApiResult<SchedulerState>> resumeScheduler() override;
+    QFuture<ApiResult<Identity>> fetchIdentity() override;
 
 private:
     ApiClient m_client;

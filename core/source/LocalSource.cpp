@@ -140,4 +140,12 @@ QFuture<ApiResult<SchedulerState>> LocalSource::resumeScheduler()
     return run<SchedulerState>([](LocalWorker &w) { return w.setSchedulerPaused(false); });
 }
 
+QFuture<ApiResult<Identity>> LocalSource::fetchIdentity()
+{
+    // The demo workspace is the user's own file: whoever runs the app may do everything.
+    return run<Identity>([](LocalWorker &) {
+        return ApiResult<Identity>(Identity{QStringLiteral("local"), Role::Admin});
+    });
+}
+
 } // namespace batchmon

@@ -61,6 +61,7 @@ public:
     QFuture<ApiResult<BatchConfig>> updateConfig(const BatchConfig &config) override;
     QFuture<ApiResult<SchedulerState>> pauseScheduler() override;
     QFuture<ApiResult<SchedulerState>> resumeScheduler() override;
+    QFuture<ApiResult<Identity>> fetchIdentity() override;
 
 signals:
     /// Backfill progress of a new store, 0–100.

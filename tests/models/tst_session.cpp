@@ -67,6 +67,7 @@ public:
     }
     QFuture<ApiResult<SchedulerState>> pauseScheduler() override { return unused<SchedulerState>(); }
     QFuture<ApiResult<SchedulerState>> resumeScheduler() override { return unused<SchedulerState>(); }
+    QFuture<ApiResult<Identity>> fetchIdentity() override { return unused<Identity>(); }
 };
 
 MonitoringSnapshot withJobs(qint64 n)

@@ -161,6 +161,44 @@ private slots:
                      "token is required"));
     }
 
+    void whoami()
+    {
+        const auto admin = awaitResult(client(m_admin)->fetchIdentity());
+        QVERIFY2(admin.ok(), qPrintable(admin.ok() ? QString() : admin.error().userMessage()));
+        QCOMPARE(admin.value(), (Identity{QStringLiteral("alice"), Role::Admin}));
+        const auto viewer = awaitResult(client(m_viewer)->fetchIdentity());
+        QVERIFY(viewer.ok());
+        QCOMPARE(viewer.value(), (Identity{QStringLiteral("wally"), Role::Viewer}));
+
+        const QString path = QStringLiteral("/api/admin/batch-monitoring/whoami");
+        const Raw raw200 = raw("GET", path, m_viewer);
+        QCOMPARE(raw200.status, 200);
+        QCOMPARE(raw200.body.value(QStringLiteral("data")).toObject(),
+                 (QJsonObject{{QStringLiteral("name"), QStringLiteral("wally")},
+                              {QStringLiteral("role"), QStringLiteral("viewer")}}));
+
+        const auto anonymous = awaitResult(client(QString())->fetchIdentity());
+        QCOMPARE(anonymous.error().kind, ApiError::Kind::Unauthorized);
+        const Raw none = raw("GET", path, QString());
+        QCOMPARE(none.status, 401);
+        QCOMPARE(none.reply->rawHeader("WWW-Authenticate"), QByteArray("Bearer realm=\"batchmon\""));
+        QCOMPARE(raw("GET", path, QStringLiteral("bm_nope")).status, 401);
+
+        const Raw param = raw("GET", path + QStringLiteral("?verbose=true"), m_admin);
+        QCOMPARE(param.status, 400);
+        const QJsonObject error = param.body.value(QStringLiteral("error")).toObject();
+        QCOMPARE(error.value(QStringLiteral("code")).toString(), QStringLiteral("invalid_parameter"));
+        QCOMPARE(error.value(QStringLiteral("parameter")).toString(), QStringLiteral("verbose"));
+        QCOMPARE(error.value(QStringLiteral("message")).toString(),
+                 QStringLiteral("verbose: unknown parameter; this endpoint takes none"));
+
+        // A route, never a job id: other methods are 405, deeper paths 404.
+        const Raw post = raw("POST", path, m_admin);
+        QCOMPARE(post.status, 405);
+        QCOMPARE(post.reply->rawHeader("Allow"), QByteArray("GET"));
+        QCOMPARE(raw("POST", path + QStringLiteral("/retry"), m_admin).status, 404);
+    }
+
     void badRequests_data()
     {
         QTest::addColumn<QByteArray>("verb");
@@ -257,6 +295,8 @@ private slots:
         QVERIFY2(actions.contains(QStringLiteral("alice:job_retry:success")),
                  qPrintable(actions.join(QLatin1Char(' '))));
         QVERIFY(actions.contains(QStringLiteral("wally:scheduler_pause:denied")));
+        QVERIFY(actions.contains(QStringLiteral("wally:whoami_view:success")));
+        QVERIFY(actions.contains(QStringLiteral("alice:whoami_view:failure")));
         QVERIFY(actions.contains(QStringLiteral("anonymous:batch_monitoring_access:denied")));
         QVERIFY(actions.contains(QStringLiteral("alice:config_update:failure")));
     }

@@ -104,6 +104,11 @@ private slots:
         const auto missing = awaitResult(source.fetchJob(QStringLiteral("batch-job-0")));
         QCOMPARE(missing.error().kind, ApiError::Kind::NotFound);
 
+        // The local user owns the file: an admin, so the UI offers every action.
+        const auto who = awaitResult(source.fetchIdentity());
+        QVERIFY(who.ok());
+        QCOMPARE(who.value(), (Identity{QStringLiteral("local"), Role::Admin}));
+
         // The scheduler can be paused and resumed.
         QCOMPARE(awaitResult(source.pauseScheduler()).value().paused, true);
         QCOMPARE(awaitResult(source.fetchMonitoring(MonitoringQuery())).value().scheduler->paused, true);
@@ -171,6 +176,8 @@ private slots:
         const auto r = awaitResult(source.fetchMonitoring(MonitoringQuery()));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().kind, ApiError::Kind::ServerError);
+        // Who the user is does not depend on the file.
+        QCOMPARE(awaitResult(source.fetchIdentity()).value().role, Role::Admin);
     }
 };
 

@@ -268,6 +268,23 @@ private slots:
         QCOMPARE(m_nam->requests[4].url.path(), QStringLiteral("/base/api/admin/audit-logs"));
     }
 
+    void identity()
+    {
+        m_nam->script = {FakeResponse::json(200, ok(Identity{QStringLiteral("wally"), Role::Viewer})),
+                         FakeResponse::json(200, R"({"success":true,"data":{"name":"x","role":"root"}})")};
+        const auto who = awaitResult(m_client->fetchIdentity());
+        QVERIFY2(who.ok(), qPrintable(who.ok() ? QString() : who.error().userMessage()));
+        QCOMPARE(who.value(), (Identity{QStringLiteral("wally"), Role::Viewer}));
+        QCOMPARE(m_nam->requests[0].verb, QByteArray("GET"));
+        QCOMPARE(m_nam->requests[0].url.path(), QStringLiteral("/base/api/admin/batch-monitoring/whoami"));
+        QVERIFY(!m_nam->requests[0].url.hasQuery());
+        QCOMPARE(m_nam->requests[0].request.rawHeader("Authorization"), QByteArray("Bearer s3cret-token"));
+        // A role this client does not know is a bad response naming the field, not a viewer or an admin.
+        const auto odd = awaitResult(m_client->fetchIdentity());
+        QCOMPARE(odd.error().kind, ApiError::Kind::BadResponse);
+        QCOMPARE(odd.error().path, QStringLiteral("data.role"));
+    }
+
     // ---- error classes ---------------------------------------------------------------------------
 
     void httpErrors_data()

@@ -249,6 +249,11 @@ QJsonObject batchConfigEnvelope()
     return successEnvelope(json::encode(BatchConfig{}));
 }
 
+QJsonObject identityEnvelope()
+{
+    return successEnvelope(json::encode(Identity{QStringLiteral("alice"), Role::Admin}));
+}
+
 QJsonObject errorEnvelope()
 {
     return QJsonDocument::fromJson(
@@ -357,6 +362,7 @@ private slots:
         QVERIFY(json::decodeResponse<AlertConfig>(toBody(alertConfigEnvelope())).ok());
         QVERIFY(json::decodeResponse<BatchConfig>(toBody(batchConfigEnvelope())).ok());
         QVERIFY(json::decodeErrorResponse(toBody(errorEnvelope())).ok());
+        QVERIFY(json::decodeResponse<Identity>(toBody(identityEnvelope())).ok());
     }
 
     // --- the body as a whole: not JSON, not an object, hostile bytes ---------------------------------
@@ -831,6 +837,26 @@ private slots:
             "required field is missing");
     }
     void batchConfig() { verifyRefused(json::decodeResponse<BatchConfig>(fetchBody())); }
+
+    // --- GET /whoami -----------------------------------------------------------------------------------
+
+    void identity_data()
+    {
+        addColumns();
+        const QJsonObject i = identityEnvelope();
+        row("name missing", drop(i, "data.name"), "data.name", "required field is missing");
+        row("name empty", set(i, "data.name", QString()), "data.name",
+            "expected a non-empty string, got an empty one");
+        row("name a number", set(i, "data.name", 7), "data.name", "expected a string, got a number");
+        row("role missing", drop(i, "data.role"), "data.role", "required field is missing");
+        row("role null", set(i, "data.role", kNull), "data.role", "expected a string, got null");
+        row("role unknown", set(i, "data.role", QStringLiteral("owner")), "data.role",
+            R"(expected one of viewer, admin, got "owner")");
+        row("role in another case", set(i, "data.role", QStringLiteral("Admin")), "data.role",
+            R"(expected one of viewer, admin, got "Admin")");
+        row("data an array", set(i, "data", QJsonArray{}), "data", "expected an object, got an array");
+    }
+    void identity() { verifyRefused(json::decodeResponse<Identity>(fetchBody())); }
 
     // --- {"success": false, "error": …} ---------------------------------------------------------------
 

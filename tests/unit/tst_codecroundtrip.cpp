@@ -195,6 +195,14 @@ private slots:
     void auditPage() { roundTrip(audit()); }
     void priority() { roundTrip(PriorityChange{JobPriority::Low}); }
     void scheduler() { roundTrip(SchedulerState{true, true}); }
+    void identity()
+    {
+        roundTrip(Identity{QStringLiteral("alice"), Role::Admin});
+        roundTrip(Identity{QStringLiteral("wall.board-1_b"), Role::Viewer});
+        const QJsonObject o = json::encode(Identity{QStringLiteral("alice"), Role::Admin});
+        QCOMPARE(o, (QJsonObject{{QStringLiteral("name"), QStringLiteral("alice")},
+                                 {QStringLiteral("role"), QStringLiteral("admin")}}));
+    }
 
     void errorBody()
     {

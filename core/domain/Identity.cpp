@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Identity.h"
+
+namespace batchmon {
+
+QString toWireString(Role role)
+{
+    switch (role) {
+    case Role::Viewer:
+        return QStringLiteral("viewer");
+    case Role::Admin:
+        return QStringLiteral("admin");
+    }
+    return QStringLiteral("viewer");
+}
+
+std::optional<Role> roleFromWire(QStringView text)
+{
+    if (text == QLatin1String("viewer"))
+        return Role::Viewer;
+    if (text == QLatin1String("admin"))
+        return Role::Admin;
+    return std::nullopt;
+}
+
+} // namespace batchmon
