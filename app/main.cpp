@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "MainWindow.h"
+#include "ProfileStore.h"
+#include "credentials/KeychainCredentialStore.h"
 #include "source/LocalSource.h"
 
 #include <QApplication>
@@ -19,7 +21,10 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     parser.process(app);
 
-    batchmon::MainWindow window(batchmon::LocalSource::defaultDemoPath());
+    // Server tokens live in the desktop's keychain (Secret Service), never in the settings file.
+    batchmon::KeychainCredentialStore credentials;
+    batchmon::ProfileStore profiles(&credentials);
+    batchmon::MainWindow window(batchmon::LocalSource::defaultDemoPath(), &profiles);
     window.show();
     return app.exec();
 }

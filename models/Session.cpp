@@ -67,6 +67,7 @@ void Session::refresh()
         m_timer.start(); // the cadence counts from the last refresh, whatever started it
     if (!m_source || m_inFlight)
         return;
+    askIdentity();
     m_inFlight = true;
     const quint64 generation = m_generation;
     auto *watcher = new QFutureWatcher<ApiResult<MonitoringSnapshot>>(this);
@@ -78,6 +79,23 @@ void Session::refresh()
             m_inFlight = false;
     });
     watcher->setFuture(m_source->fetchMonitoring(m_query));
+}
+
+void Session::askIdentity()
+{
+    if (m_identity || m_identityInFlight || !m_source)
+        return;
+    m_identityInFlight = true;
+    auto *watcher = new QFutureWatcher<ApiResult<Identity>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        m_identityInFlight = false;
+        if (watcher->future().resultCount() == 0 || !watcher->future().result().ok())
+            return; // asked again with the next refresh; the snapshot's own error says what is wrong
+        m_identity = watcher->future().result().value();
+        emit identityChanged();
+    });
+    watcher->setFuture(m_source->fetchIdentity());
 }
 
 void Session::onResult(quint64 generation, const ApiResult<MonitoringSnapshot> &result)

@@ -53,6 +53,11 @@ public:
     QDateTime lastSuccess() const { return m_lastSuccess; }
     const std::optional<ApiError> &lastError() const { return m_lastError; }
     QDateTime nextAttempt() const { return m_nextAttempt; }
+    /// Who the source says we are (GET /whoami): asked with the first refresh, and again after a
+    /// failure; nullopt until answered.
+    const std::optional<Identity> &identity() const { return m_identity; }
+    /// Whether the user may change things: an admin identity. False while unknown.
+    bool canAct() const { return m_identity && m_identity->role == Role::Admin; }
 
     /// One line for the status bar, e.g. "Updated 12 s ago" or "Showing data from 10:31 (2 min ago):
     /// cannot reach the server (…). Trying again in 25 s."
@@ -68,6 +73,7 @@ public:
 
 signals:
     void snapshotUpdated();
+    void identityChanged();
     void stateChanged(batchmon::Session::State state);
     /// The status line changed meaning (state, error, next attempt).
     void statusChanged();
@@ -75,6 +81,7 @@ signals:
 private:
     void onResult(quint64 generation, const ApiResult<MonitoringSnapshot> &result);
     void setState(State state);
+    void askIdentity();
 
     QPointer<DataSource> m_source;
     DashboardConfig m_config;
@@ -86,6 +93,8 @@ private:
     QDateTime m_nextAttempt;
     QTimer m_timer;
     bool m_inFlight = false;
+    std::optional<Identity> m_identity;
+    bool m_identityInFlight = false;
     bool m_autoRefresh = true;
     quint64 m_generation = 0; ///< bumped by setQuery, so a late answer to an old query is ignored
     std::function<QDateTime()> m_clock = [] {

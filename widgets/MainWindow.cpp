@@ -2,41 +2,65 @@
 #include "MainWindow.h"
 
 #include "Appearance.h"
+#include "ConfigPanel.h"
+#include "ConnectDialog.h"
 #include "DashboardView.h"
+#include "ProfileStore.h"
+#include "ProfilesDialog.h"
 #include "Session.h"
+#include "source/HttpSource.h"
 #include "source/LocalSource.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QFutureWatcher>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QNetworkAccessManager>
 #include <QProgressBar>
 #include <QStatusBar>
+#include <QTabWidget>
 
 namespace batchmon {
 
-MainWindow::MainWindow(const QString &demoPath, QWidget *parent) : QMainWindow(parent)
+MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget *parent)
+    : QMainWindow(parent), m_demoPath(demoPath), m_profiles(profiles), m_nam(new QNetworkAccessManager(this)),
+      m_identity(new QLabel(this)), m_scheduler(new QLabel(this))
 {
-    setWindowTitle(tr("batchmon — Demo workspace"));
-    LocalSourceOptions options;
-    options.databasePath = demoPath;
-    auto *demo = new LocalSource(options, this);
-    m_source = demo;
-    m_session = new Session(m_source, DashboardConfig(), this);
-
     auto *fileMenu = menuBar()->addMenu(tr("&File"));
+    QAction *connect_ = fileMenu->addAction(tr("&Connect to a server…"), this, &MainWindow::connectToServer);
+    connect_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    fileMenu->addAction(tr("&Manage server profiles…"), this, &MainWindow::manageProfiles);
+    m_connections = fileMenu->addMenu(tr("&Switch to"));
+    m_connectionGroup = new QActionGroup(this);
+    fileMenu->addSeparator();
     QAction *quit = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
+
     auto *viewMenu = menuBar()->addMenu(tr("&View"));
-    QAction *refresh = viewMenu->addAction(tr("&Refresh"), m_session, &Session::refresh);
+    QAction *refresh = viewMenu->addAction(tr("&Refresh"), this, [this] {
+        if (m_session)
+            m_session->refresh();
+    });
     refresh->setShortcut(QKeySequence::Refresh);
     QAction *pause = viewMenu->addAction(tr("&Pause automatic refresh"));
     pause->setCheckable(true);
     pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
-    connect(pause, &QAction::toggled, m_session, [this](bool paused) { m_session->setAutoRefresh(!paused); });
+    connect(pause, &QAction::toggled, this, [this](bool paused) {
+        if (m_session)
+            m_session->setAutoRefresh(!paused);
+    });
+    connect(this, &MainWindow::connectionOpened, pause, [pause] { pause->setChecked(false); });
+    viewMenu->addSeparator();
+    QAction *showDashboard =
+        viewMenu->addAction(tr("&Dashboard"), this, [this] { m_pages->setCurrentIndex(0); });
+    showDashboard->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    QAction *showConfig = viewMenu->addAction(tr("Batch &configuration and scheduler"), this,
+                                              [this] { m_pages->setCurrentIndex(1); });
+    showConfig->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     viewMenu->addSeparator();
     auto *appearance = new Appearance(this);
     QMenu *appearanceMenu = viewMenu->addMenu(tr("&Appearance"));
@@ -50,41 +74,239 @@ MainWindow::MainWindow(const QString &demoPath, QWidget *parent) : QMainWindow(p
         a->setChecked(appearance->mode() == mode);
         modes->addAction(a);
     }
+    m_jobsMenu = menuBar()->addMenu(tr("&Jobs"));
 
-    auto *dashboard = new DashboardView(
-        m_session,
-        tr("<b>Demo workspace</b> — simulated batch jobs from a built-in pipeline, not a real server. "
-           "Stored in %1.")
-            .arg(demoPath.toHtmlEscaped()),
-        this);
-    setCentralWidget(dashboard);
-    auto *jobsMenu = menuBar()->addMenu(tr("&Jobs"));
+    statusBar()->addPermanentWidget(m_scheduler);
+    statusBar()->addPermanentWidget(m_identity);
+    connect(m_profiles, &ProfileStore::profilesChanged, this, &MainWindow::rebuildConnectionsMenu);
+
+    resize(1280, 800);
+    const QString last = m_profiles->lastUsed();
+    if (!last.isEmpty() && m_profiles->contains(last))
+        openProfile(last);
+    else
+        openDemo();
+}
+
+MainWindow::~MainWindow()
+{
+    closeConnection();
+}
+
+void MainWindow::closeConnection()
+{
+    ++m_opening;
+    // The widgets first (they read the session), then the session, then its source.
+    if (m_dashboard)
+        statusBar()->removeWidget(m_dashboard->statusLabel());
+    delete m_pages;
+    m_pages = nullptr;
+    m_dashboard = nullptr;
+    m_config = nullptr;
+    delete m_session;
+    m_session = nullptr;
+    delete m_source;
+    m_source = nullptr;
+    delete m_progress;
+    m_jobsMenu->clear();
+    m_identity->clear();
+    m_scheduler->clear();
+}
+
+void MainWindow::install(DataSource *source, const QString &banner, const QString &title)
+{
+    m_source = source;
+    m_session = new Session(m_source, DashboardConfig(), this);
+    m_pages = new QTabWidget(this);
+    m_pages->setDocumentMode(true);
+    m_dashboard = new DashboardView(m_session, banner, m_pages);
+    m_config = new ConfigPanel(m_session, m_pages);
+    m_pages->addTab(m_dashboard, tr("Dashboard"));
+    m_pages->addTab(m_config, tr("Batch configuration and scheduler"));
+    setCentralWidget(m_pages);
+    setWindowTitle(tr("%1 — batchmon").arg(title));
+    connect(m_dashboard->banner(), &QLabel::linkActivated, this, [this](const QString &link) {
+        if (link == QLatin1String("connect"))
+            connectToServer();
+    });
+
     for (auto a : {DashboardView::Action::Retry, DashboardView::Action::Cancel, DashboardView::Action::Pause,
                    DashboardView::Action::Resume, DashboardView::Action::PriorityNormal})
-        jobsMenu->addAction(dashboard->action(a));
-    jobsMenu->addSeparator();
-    jobsMenu->addAction(dashboard->retryAllFailedAction());
+        m_jobsMenu->addAction(m_dashboard->action(a));
+    m_jobsMenu->addSeparator();
+    m_jobsMenu->addAction(m_dashboard->retryAllFailedAction());
+    m_jobsMenu->addSeparator();
+    QAction *scheduler =
+        m_jobsMenu->addAction(tr("Pause or resume the &scheduler…"), m_config, &ConfigPanel::toggleScheduler);
+    scheduler->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_P));
 
     // The connection's state and the last action's outcome, in the window's status bar.
-    statusBar()->addWidget(dashboard->statusLabel(), 1);
+    statusBar()->insertWidget(0, m_dashboard->statusLabel(), 1);
+    m_dashboard->statusLabel()->show();
+    connect(m_session, &Session::identityChanged, this, &MainWindow::updateIdentity);
+    connect(m_session, &Session::snapshotUpdated, this, &MainWindow::updateScheduler);
+    connect(m_config, &ConfigPanel::schedulerActionFinished, this, &MainWindow::updateScheduler);
+    updateIdentity();
+    rebuildConnectionsMenu();
+    emit connectionOpened(m_profile);
+}
+
+void MainWindow::openDemo()
+{
+    closeConnection();
+    m_profile.clear();
+    m_profiles->setLastUsed(QString());
+    LocalSourceOptions options;
+    options.databasePath = m_demoPath;
+    auto *demo = new LocalSource(options, this);
+    install(demo,
+            tr("<b>Demo workspace</b> — simulated batch jobs from a built-in pipeline, not a real server "
+               "(stored in %1). <a href=\"connect\">Connect to a server…</a>")
+                .arg(m_demoPath.toHtmlEscaped()),
+            tr("Demo workspace"));
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 100);
     m_progress->setFormat(tr("Preparing the demo workspace: %p%"));
     statusBar()->addPermanentWidget(m_progress);
     connect(demo, &LocalSource::openProgress, m_progress, &QProgressBar::setValue);
     connect(demo, &LocalSource::opened, this, [this] {
-        m_progress->hide();
+        delete m_progress;
         m_session->refresh();
+        m_config->reload(); // it asked before the store was open
     });
     connect(demo, &LocalSource::openFailed, this, [this](const QString &message) {
-        m_progress->hide();
+        delete m_progress;
         QMessageBox::critical(
             this, tr("The demo workspace cannot be opened"),
             tr("%1\n\nCheck that the folder is writable, or remove the file to start a new one.")
                 .arg(message));
     });
     demo->open();
-    resize(1280, 800);
+}
+
+void MainWindow::openProfile(const QString &name)
+{
+    const std::optional<ServerProfile> profile = m_profiles->profile(name);
+    if (!profile) {
+        emit connectionFailed(tr("There is no server profile named “%1”.").arg(name));
+        return;
+    }
+    const quint64 opening = ++m_opening;
+    auto *watcher = new QFutureWatcher<CredentialResult>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, opening, profile = *profile] {
+        watcher->deleteLater();
+        if (opening != m_opening)
+            return; // the user opened something else meanwhile
+        const CredentialResult token = watcher->future().result();
+        QString problem;
+        if (!token.ok())
+            problem = tr("The token of “%1” cannot be read: %2").arg(profile.name, token.message());
+        auto options = ProfileStore::clientOptions(profile, token.secret());
+        if (problem.isEmpty() && !options.ok())
+            problem = options.error();
+        if (!problem.isEmpty()) {
+            emit connectionFailed(problem);
+            const auto answer =
+                QMessageBox::warning(this, tr("Cannot open “%1”").arg(profile.name),
+                                     problem + QStringLiteral("\n\n") + tr("Edit the profile now?"),
+                                     QMessageBox::Yes | QMessageBox::No);
+            if (answer == QMessageBox::Yes) {
+                ConnectDialog dialog(m_profiles, profile.name, this);
+                if (dialog.exec() == QDialog::Accepted && !dialog.savedName().isEmpty())
+                    openProfile(dialog.savedName());
+            }
+            if (!m_session)
+                openDemo();
+            return;
+        }
+        closeConnection();
+        m_profile = profile.name;
+        m_profiles->setLastUsed(profile.name);
+        auto *source = new HttpSource(*m_nam, options.value(), this);
+        install(source,
+                tr("<b>%1</b> — %2")
+                    .arg(profile.name.toHtmlEscaped(), profile.serverUrl.toDisplayString().toHtmlEscaped()),
+                profile.name);
+        m_session->refresh();
+    });
+    watcher->setFuture(m_profiles->readToken(name));
+}
+
+void MainWindow::connectToServer()
+{
+    ConnectDialog dialog(m_profiles, QString(), this);
+    if (dialog.exec() == QDialog::Accepted && !dialog.savedName().isEmpty())
+        openProfile(dialog.savedName());
+}
+
+void MainWindow::manageProfiles()
+{
+    ProfilesDialog dialog(m_profiles, this);
+    dialog.exec();
+    if (!m_profile.isEmpty() && !m_profiles->contains(m_profile))
+        openDemo(); // the profile shown was removed
+}
+
+void MainWindow::rebuildConnectionsMenu()
+{
+    m_connections->clear();
+    const auto add = [this](const QString &text, const QString &name, int index) {
+        QAction *a = m_connections->addAction(text);
+        a->setCheckable(true);
+        a->setChecked(m_session && name == m_profile);
+        a->setActionGroup(m_connectionGroup);
+        if (index < 9)
+            a->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key(Qt::Key_0 + index)));
+        connect(a, &QAction::triggered, this, [this, name] {
+            if (name.isEmpty())
+                openDemo();
+            else
+                openProfile(name);
+        });
+    };
+    add(tr("&Demo workspace"), QString(), 0);
+    m_connections->addSeparator();
+    int i = 1;
+    for (const QString &name : m_profiles->names()) {
+        add(QString(name).replace(QLatin1Char('&'), QStringLiteral("&&")), name, i);
+        ++i;
+    }
+}
+
+QString MainWindow::identityText() const
+{
+    if (!m_session || !m_session->identity())
+        return {};
+    const Identity &who = *m_session->identity();
+    return tr("%1 · %2").arg(who.name, toWireString(who.role));
+}
+
+void MainWindow::updateIdentity()
+{
+    if (!m_session)
+        return;
+    m_identity->setText(identityText());
+    // Until the server says (or when it cannot, being older than GET /whoami), the actions stay on:
+    // the server refuses what the token may not do, and the dashboard shows its words.
+    const bool admin = !m_session->identity() || m_session->canAct();
+    const QString why = tr("Read only: this token has the viewer role. Ask for an admin token "
+                           "(batchmon-server token add NAME --role admin) to act on jobs.");
+    m_dashboard->setCanAct(admin, admin ? QString() : why);
+    m_config->setEditable(admin);
+    m_identity->setToolTip(admin ? tr("This token may change jobs, the configuration and the scheduler.")
+                                 : why);
+}
+
+QString MainWindow::schedulerText() const
+{
+    return m_scheduler->text();
+}
+
+void MainWindow::updateScheduler()
+{
+    if (!m_config)
+        return;
+    m_scheduler->setText(tr("Scheduler: %1").arg(m_config->schedulerText()));
 }
 
 } // namespace batchmon

@@ -2,31 +2,88 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QPointer>
 
+class QActionGroup;
+class QLabel;
+class QMenu;
+class QNetworkAccessManager;
 class QProgressBar;
+class QTabWidget;
 
 namespace batchmon {
 
+class ConfigPanel;
+class DashboardView;
 class DataSource;
+class ProfileStore;
 class Session;
 
 /**
- * The top-level window. Without a server profile it opens the demo workspace (the engine in-process,
- * clearly labelled as simulated data), showing the backfill's progress the first time.
+ * The top-level window: one connection at a time — the demo workspace (the engine in-process,
+ * clearly labelled as simulated data) or a server profile — with its dashboard and its batch
+ * configuration. Without a server profile it opens the demo workspace and offers "Connect to a
+ * server…"; the last connection used is opened again at the next start.
  */
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    /// `demoPath`: the demo workspace's file (LocalSource::defaultDemoPath() in the app).
-    explicit MainWindow(const QString &demoPath, QWidget *parent = nullptr);
+    /// `demoPath`: the demo workspace's file (LocalSource::defaultDemoPath() in the app). `profiles`
+    /// must outlive the window.
+    MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     Session *session() const { return m_session; }
+    DashboardView *dashboard() const { return m_dashboard; }
+    ConfigPanel *configPanel() const { return m_config; }
+    QTabWidget *pages() const { return m_pages; }
+    /// The profile shown, or empty for the demo workspace.
+    QString currentProfile() const { return m_profile; }
+    /// The scheduler's state as the status bar shows it ("Scheduler: running").
+    QString schedulerText() const;
+    /// Who the connection is ("alice · admin").
+    QString identityText() const;
+
+public slots:
+    /// Closes the current connection and opens the demo workspace.
+    void openDemo();
+    /// Closes the current connection and opens the server profile `name` (its token from the
+    /// credential store); a failure is explained and the window stays usable.
+    void openProfile(const QString &name);
+    /// The "Connect to a server…" dialog; a saved profile is opened.
+    void connectToServer();
+    void manageProfiles();
+
+signals:
+    /// A connection was opened (its session exists); `name` is empty for the demo workspace.
+    void connectionOpened(const QString &name);
+    /// Opening the profile failed before a session existed (no token, CA file unreadable…).
+    void connectionFailed(const QString &message);
 
 private:
+    void closeConnection();
+    void install(DataSource *source, const QString &banner, const QString &title);
+    void rebuildConnectionsMenu();
+    void updateIdentity();
+    void updateScheduler();
+
+    QString m_demoPath;
+    ProfileStore *m_profiles;
+    QNetworkAccessManager *m_nam;
+    QString m_profile;
     DataSource *m_source = nullptr;
     Session *m_session = nullptr;
-    QProgressBar *m_progress = nullptr;
+    QTabWidget *m_pages = nullptr;
+    DashboardView *m_dashboard = nullptr;
+    ConfigPanel *m_config = nullptr;
+    QPointer<QProgressBar> m_progress;
+    QLabel *m_identity;
+    QLabel *m_scheduler;
+    QMenu *m_connections;
+    QMenu *m_jobsMenu;
+    QActionGroup *m_connectionGroup;
+    quint64 m_opening = 0; ///< bumped by each open, so a late token for an older one is dropped
 };
 
 } // namespace batchmon

@@ -4,14 +4,18 @@
 // The demo workspace, light and dark, at 1280×800 and 1920×1080, its Errors tab; an empty server and
 // an unreachable one. Not a test: what it draws is for people to look at.
 #include "Appearance.h"
+#include "ConnectDialog.h"
 #include "DashboardView.h"
 #include "MainWindow.h"
+#include "ProfileStore.h"
 #include "ServerProcess.h"
 #include "Session.h"
+#include "credentials/MemoryCredentialStore.h"
 #include "source/HttpSource.h"
 
 #include <QApplication>
 #include <QDir>
+#include <QLineEdit>
 #include <QMainWindow>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
@@ -76,13 +80,15 @@ int main(int argc, char *argv[])
     const QString demo = args.size() > 2 ? args.at(2) : tmp.filePath(QStringLiteral("demo.sqlite"));
 
     {
-        MainWindow window(demo);
+        MemoryCredentialStore credentials;
+        ProfileStore profiles(tmp.filePath(QStringLiteral("settings.ini")), &credentials);
+        MainWindow window(demo, &profiles);
         window.show();
         QSignalSpy updated(window.session(), &Session::snapshotUpdated);
         if (!updated.wait(120000))
             qFatal("the demo workspace did not answer");
         QTest::qWait(500);
-        auto *view = qobject_cast<DashboardView *>(window.centralWidget());
+        auto *view = window.dashboard();
         view->jobTable()->selectRow(2);
         for (const bool dark : {false, true}) {
             setDark(dark);
@@ -96,6 +102,14 @@ int main(int argc, char *argv[])
             }
         }
         window.resize(1280, 800);
+        for (const bool dark : {false, true}) {
+            setDark(dark);
+            window.pages()->setCurrentIndex(1);
+            QTest::qWait(300);
+            save(&window, out.filePath(QStringLiteral("configuration-1280x800%1.png")
+                                           .arg(dark ? QStringLiteral("-dark") : QString())));
+        }
+        window.pages()->setCurrentIndex(0);
         view->chartTabs()->setCurrentIndex(1);
         for (const bool dark : {false, true}) {
             setDark(dark);
@@ -113,6 +127,18 @@ int main(int argc, char *argv[])
     shootServer(empty.url(), token,
                 QStringLiteral("<b>Server</b> %1 — no jobs yet").arg(empty.url().toString()),
                 QSize(1280, 800), out.filePath(QStringLiteral("dashboard-empty-1280x800.png")));
+    {
+        MemoryCredentialStore credentials;
+        ProfileStore profiles(tmp.filePath(QStringLiteral("connect.ini")), &credentials);
+        ConnectDialog dialog(&profiles);
+        dialog.urlEdit()->setText(empty.url().toString());
+        dialog.tokenEdit()->setText(token);
+        dialog.show();
+        QSignalSpy tested(&dialog, &ConnectDialog::testFinished);
+        dialog.testConnection();
+        tested.wait(30000);
+        save(&dialog, out.filePath(QStringLiteral("connect-dialog.png")));
+    }
     shootServer(QUrl(QStringLiteral("http://127.0.0.1:9")), token,
                 QStringLiteral("<b>Server</b> http://127.0.0.1:9 — not running"), QSize(1280, 800),
                 out.filePath(QStringLiteral("dashboard-unreachable-1280x800.png")));

@@ -7,7 +7,9 @@
 #include "JobTableModel.h"
 #include "MainWindow.h"
 #include "MetricCard.h"
+#include "ProfileStore.h"
 #include "Session.h"
+#include "credentials/MemoryCredentialStore.h"
 
 #include <QComboBox>
 #include <QImage>
@@ -31,14 +33,16 @@ private slots:
     void demoDashboard()
     {
         QTemporaryDir dir;
-        MainWindow window(dir.filePath(QStringLiteral("demo.sqlite")));
+        MemoryCredentialStore credentials;
+        ProfileStore profiles(dir.filePath(QStringLiteral("settings.ini")), &credentials);
+        MainWindow window(dir.filePath(QStringLiteral("demo.sqlite")), &profiles);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.windowTitle().contains(QStringLiteral("Demo workspace")));
         QSignalSpy updated(window.session(), &Session::snapshotUpdated);
         QVERIFY(updated.wait(60000));
 
-        auto *view = qobject_cast<DashboardView *>(window.centralWidget());
+        auto *view = window.dashboard();
         QVERIFY(view);
         const QStringList titles{QStringLiteral("Total Jobs"), QStringLiteral("Success Rate"),
                                  QStringLiteral("Cost Savings"), QStringLiteral("Average Processing Time"),
