@@ -206,15 +206,20 @@ void MainWindow::openProfile(const QString &name)
             problem = options.error();
         if (!problem.isEmpty()) {
             emit connectionFailed(problem);
-            const auto answer =
-                QMessageBox::warning(this, tr("Cannot open “%1”").arg(profile.name),
-                                     problem + QStringLiteral("\n\n") + tr("Edit the profile now?"),
-                                     QMessageBox::Yes | QMessageBox::No);
-            if (answer == QMessageBox::Yes) {
-                ConnectDialog dialog(m_profiles, profile.name, this);
+            // Not modal: the window goes on showing what it showed, and the user decides.
+            auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot open “%1”").arg(profile.name),
+                                        problem + QStringLiteral("\n\n") + tr("Edit the profile now?"),
+                                        QMessageBox::Yes | QMessageBox::No, this);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->setObjectName(QStringLiteral("openProfileFailed"));
+            connect(box, &QMessageBox::finished, this, [this, name = profile.name](int answer) {
+                if (answer != QMessageBox::Yes)
+                    return;
+                ConnectDialog dialog(m_profiles, name, this);
                 if (dialog.exec() == QDialog::Accepted && !dialog.savedName().isEmpty())
                     openProfile(dialog.savedName());
-            }
+            });
+            box->open();
             if (!m_session)
                 openDemo();
             return;

@@ -4,18 +4,24 @@
 // failed job of the view; a stale view gets the server's own refusal; a viewer is refused.
 #include "Await.h"
 #include "Charts.h"
+#include "ConfigPanel.h"
 #include "DashboardView.h"
 #include "JobTableModel.h"
+#include "MainWindow.h"
 #include "MetricCard.h"
+#include "ProfileStore.h"
 #include "ServerProcess.h"
 #include "Session.h"
+#include "credentials/MemoryCredentialStore.h"
 #include "source/HttpSource.h"
 
 #include <QAction>
 #include <QComboBox>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -234,6 +240,60 @@ private slots:
         QVERIFY(!view.action(DashboardView::Action::Retry)->isEnabled());
         QVERIFY(!view.retryAllFailedAction()->isEnabled());
         QCOMPARE(view.retryAllFailedAction()->toolTip(), QStringLiteral("Read only: a viewer token"));
+    }
+
+    void mainWindowOpensProfilesAndKnowsTheRole()
+    {
+        MemoryCredentialStore credentials;
+        ProfileStore profiles(m_dir.filePath(QStringLiteral("settings.ini")), &credentials);
+        ServerProfile wallboard;
+        wallboard.name = QStringLiteral("Wallboard");
+        wallboard.serverUrl = m_server->url();
+        QVERIFY(awaitResult(profiles.add(wallboard, m_viewer)).ok);
+        ServerProfile ops = wallboard;
+        ops.name = QStringLiteral("Operations");
+        QVERIFY(awaitResult(profiles.add(ops, m_admin)).ok);
+        profiles.setLastUsed(QStringLiteral("Wallboard"));
+
+        // The last profile used opens at start; the viewer token makes everything read only.
+        MainWindow window(m_dir.filePath(QStringLiteral("demo.sqlite")), &profiles);
+        QSignalSpy opened(&window, &MainWindow::connectionOpened);
+        QTRY_VERIFY_WITH_TIMEOUT(window.session() != nullptr, 20000);
+        QCOMPARE(window.currentProfile(), QStringLiteral("Wallboard"));
+        QVERIFY(window.windowTitle().startsWith(QStringLiteral("Wallboard")));
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->identity().has_value(), 20000);
+        QCOMPARE(window.identityText(), QStringLiteral("wally · viewer"));
+        QVERIFY(!window.dashboard()->canAct());
+        QVERIFY(!window.configPanel()->isEditable());
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->snapshot().has_value(), 20000);
+        QVERIFY(window.dashboard()->banner()->text().contains(m_server->url().toDisplayString()));
+        QTRY_VERIFY_WITH_TIMEOUT(window.schedulerText().startsWith(QStringLiteral("Scheduler: ")), 20000);
+
+        // Switching to the admin profile: a new session, actions on, remembered for the next start.
+        window.openProfile(QStringLiteral("Operations"));
+        QVERIFY(opened.wait(20000));
+        QCOMPARE(window.currentProfile(), QStringLiteral("Operations"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->identity().has_value(), 20000);
+        QCOMPARE(window.identityText(), QStringLiteral("alice · admin"));
+        QVERIFY(window.dashboard()->canAct());
+        QVERIFY(window.configPanel()->isEditable());
+        QCOMPARE(profiles.lastUsed(), QStringLiteral("Operations"));
+
+        // A profile whose token is gone says so and leaves the window usable.
+        QVERIFY(
+            awaitResult(credentials.removeSecret(ProfileStore::credentialKey(QStringLiteral("Wallboard"))))
+                .ok());
+        QSignalSpy failed(&window, &MainWindow::connectionFailed);
+        window.openProfile(QStringLiteral("Wallboard"));
+        QVERIFY(failed.wait(20000));
+        auto *question = window.findChild<QMessageBox *>(QStringLiteral("openProfileFailed"));
+        QVERIFY(question);
+        QVERIFY(question->text().contains(QStringLiteral("Edit the profile now?")));
+        question->button(QMessageBox::No)->click();
+        QVERIFY2(failed.first().first().toString().contains(QStringLiteral("Wallboard")),
+                 qPrintable(failed.first().first().toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(window.currentProfile(), QStringLiteral("Operations"), 10000);
+        QVERIFY(window.session() != nullptr);
     }
 };
 
