@@ -22,6 +22,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QShortcut>
 #include <QTabWidget>
 #include <QTableView>
@@ -318,7 +319,17 @@ void DashboardView::onSnapshotUpdated()
     }
     if (snapshot->resources)
         m_resources->setResources(*snapshot->resources, snapshot->summary.totalRequests);
+    // New jobs arrive on top. A user who scrolled down keeps the same job at the top of the view; one
+    // at the very top sees the new ones.
+    QString anchor;
+    if (m_table->verticalScrollBar()->value() > 0)
+        anchor = m_table->indexAt(QPoint(1, 1)).data(JobTableModel::JobIdRole).toString();
     m_jobs->setJobs(snapshot->jobs);
+    if (const int row = m_jobs->rowOf(anchor); !anchor.isEmpty() && row >= 0) {
+        const QModelIndex shown = m_proxy->mapFromSource(m_jobs->index(row, 0));
+        if (shown.isValid())
+            m_table->scrollTo(shown, QAbstractItemView::PositionAtTop);
+    }
     for (const Job &j : snapshot->jobs) {
         if (m_typeFilter->findText(j.jobType) < 0)
             m_typeFilter->addItem(j.jobType, j.jobType);
