@@ -102,6 +102,18 @@ const QList<QStringList> &migrations()
         {
             QStringLiteral("ALTER TABLE jobs ADD COLUMN revision BIGINT NOT NULL DEFAULT 0"),
         },
+        // 4: failed requests by error code, summed per hour of creation and job type like `rollups`
+        // and kept with it, for the snapshot's `errors`; filled from the error counts already stored.
+        {
+            QStringLiteral("CREATE TABLE error_rollups (bucket_start BIGINT NOT NULL, job_type TEXT NOT NULL,"
+                           " code TEXT NOT NULL, count BIGINT NOT NULL,"
+                           " PRIMARY KEY (bucket_start, job_type, code))"),
+            QStringLiteral(
+                "INSERT INTO error_rollups (bucket_start, job_type, code, count)"
+                " SELECT j.created_at - ((j.created_at % 3600000) + 3600000) % 3600000,"
+                " j.job_type, e.code, SUM(e.count) FROM job_errors e JOIN jobs j ON j.id = e.job_id"
+                " WHERE e.count > 0 GROUP BY 1, 2, 3"),
+        },
     };
     return all;
 }

@@ -200,10 +200,33 @@ StoreResult<Done> JobStore::applyStatusDelta(const QString &jobType, JobStatus s
     return Done{};
 }
 
+StoreResult<Done> JobStore::applyErrorDelta(const QString &jobType, qint64 bucketStart,
+                                            const QMap<QString, qint64> &delta)
+{
+    for (auto it = delta.cbegin(); it != delta.cend(); ++it) {
+        if (it.value() == 0)
+            continue;
+        auto r = m_db.exec(QStringLiteral("INSERT INTO error_rollups (bucket_start, job_type, code, count)"
+                                          " VALUES (?, ?, ?, ?) ON CONFLICT (bucket_start, job_type, code)"
+                                          " DO UPDATE SET count = error_rollups.count + excluded.count"),
+                           {bucketStart, jobType, it.key(), it.value()});
+        if (!r)
+            return r.error();
+    }
+    return Done{};
+}
+
 StoreResult<Done> JobStore::writeErrors(const StoredJob &job)
 {
-    if (auto r = m_db.exec(QStringLiteral("DELETE FROM job_errors WHERE job_id = ?"), {job.job.id}); !r)
-        return r.error();
+    // The rows the job had come back from the delete itself, so the rollups move by what the store
+    // held, whatever the caller believed the job had.
+    auto old = m_db.exec(QStringLiteral("DELETE FROM job_errors WHERE job_id = ? RETURNING code, count"),
+                         {job.job.id});
+    if (!old)
+        return old.error();
+    QMap<QString, qint64> delta;
+    while (old.value().next())
+        delta[old.value().value(0).toString()] -= old.value().value(1).toLongLong();
     for (auto it = job.errorCounts.cbegin(); it != job.errorCounts.cend(); ++it) {
         if (it.value() <= 0)
             continue;
@@ -212,8 +235,9 @@ StoreResult<Done> JobStore::writeErrors(const StoredJob &job)
                           {job.job.id, it.key(), it.value()});
             !r)
             return r.error();
+        delta[it.key()] += it.value();
     }
-    return Done{};
+    return applyErrorDelta(job.job.jobType, hourOf(job.job.createdAt), delta);
 }
 
 StoreResult<Done> JobStore::addTimeline(const QString &id, JobStatus status, const QDateTime &at,
@@ -503,8 +527,13 @@ StoreResult<qint64> JobStore::purgeCreatedBefore(const QDateTime &cutoff)
                 QStringLiteral("DELETE FROM jobs WHERE created_at < ? AND status IN ") + finished, {hour});
             !r)
             return r.error();
-        if (auto r = m_db.exec(QStringLiteral("DELETE FROM rollups WHERE bucket_start < ?"), {hour}); !r)
-            return r.error();
+        for (const char *table : {"rollups", "error_rollups"}) {
+            if (auto r = m_db.exec(
+                    QStringLiteral("DELETE FROM %1 WHERE bucket_start < ?").arg(QLatin1String(table)),
+                    {hour});
+                !r)
+                return r.error();
+        }
         for (const StoredJob &s : kept) {
             auto errors = loadErrors(s.job.id);
             if (!errors)
@@ -512,6 +541,8 @@ StoreResult<qint64> JobStore::purgeCreatedBefore(const QDateTime &cutoff)
             StoredJob full = s;
             full.errorCounts = errors.value();
             if (auto d = applyDelta(s.job.jobType, hourOf(s.job.createdAt), Totals::of(full)); !d)
+                return d.error();
+            if (auto d = applyErrorDelta(s.job.jobType, hourOf(s.job.createdAt), full.errorCounts); !d)
                 return d.error();
         }
         return removed;
@@ -531,13 +562,24 @@ StoreResult<JobStore::Aggregates> JobStore::recompute()
         st.first += 1;
         st.second += s.estimatedInputTokens;
     }
+    auto errors = m_db.exec(QStringLiteral("SELECT j.created_at, j.job_type, e.code, e.count"
+                                           " FROM job_errors e JOIN jobs j ON j.id = e.job_id"));
+    if (!errors)
+        return errors.error();
+    while (errors.value().next()) {
+        const QSqlQuery &q = errors.value();
+        if (q.value(3).toLongLong() <= 0)
+            continue; // never written (writeErrors keeps counts above 0)
+        const QDateTime created = QDateTime::fromMSecsSinceEpoch(q.value(0).toLongLong(), Qt::UTC);
+        a.errors[{hourOf(created), q.value(1).toString(), q.value(2).toString()}] += q.value(3).toLongLong();
+    }
     return a;
 }
 
 StoreResult<Done> JobStore::rebuildAggregates()
 {
     return inTransaction(m_db, [&]() -> StoreResult<Done> {
-        for (const char *table : {"rollups", "status_counts"}) {
+        for (const char *table : {"rollups", "error_rollups", "status_counts"}) {
             if (auto r = m_db.exec(QStringLiteral("DELETE FROM ") + QLatin1String(table)); !r)
                 return r.error();
         }
@@ -547,6 +589,11 @@ StoreResult<Done> JobStore::rebuildAggregates()
         const Aggregates &a = expected.value();
         for (auto it = a.rollups.cbegin(); it != a.rollups.cend(); ++it) {
             if (auto d = applyDelta(it.key().second, it.key().first, it.value()); !d)
+                return d;
+        }
+        for (auto it = a.errors.cbegin(); it != a.errors.cend(); ++it) {
+            const auto &[hour, type, code] = it.key();
+            if (auto d = applyErrorDelta(type, hour, {{code, it.value()}}); !d)
                 return d;
         }
         for (auto it = a.statuses.cbegin(); it != a.statuses.cend(); ++it) {
@@ -588,7 +635,18 @@ StoreResult<bool> JobStore::aggregatesConsistent()
         actualStatus[{q.value(0).toString(), q.value(1).toString()}] = {q.value(2).toLongLong(),
                                                                         q.value(3).toLongLong()};
     }
-    return expected.value().rollups == actual && expected.value().statuses == actualStatus;
+    auto errorRows = m_db.exec(
+        QStringLiteral("SELECT bucket_start, job_type, code, count FROM error_rollups WHERE count <> 0"));
+    if (!errorRows)
+        return errorRows.error();
+    QMap<std::tuple<qint64, QString, QString>, qint64> actualErrors;
+    while (errorRows.value().next()) {
+        const QSqlQuery &q = errorRows.value();
+        actualErrors[{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString()}] =
+            q.value(3).toLongLong();
+    }
+    return expected.value().rollups == actual && expected.value().statuses == actualStatus &&
+           expected.value().errors == actualErrors;
 }
 
 } // namespace batchmon
