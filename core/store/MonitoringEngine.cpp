@@ -164,6 +164,48 @@ StoreResult<QMap<qint64, Totals>> MonitoringEngine::bucketTotals(const RangeWind
     return buckets;
 }
 
+QList<ErrorSummaryEntry> MonitoringEngine::errorsOf(const QMap<QString, qint64> &counts, qint64 totalRequests)
+{
+    QList<ErrorSummaryEntry> entries;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+        if (it.value() > 0)
+            entries.append({it.key(), it.value(), percent(it.value(), totalRequests).value_or(0)});
+    }
+    std::sort(entries.begin(), entries.end(), [](const ErrorSummaryEntry &a, const ErrorSummaryEntry &b) {
+        return a.count != b.count ? a.count > b.count : a.error < b.error;
+    });
+    return entries;
+}
+
+StoreResult<QMap<QString, qint64>> MonitoringEngine::errorTotals(const RangeWindow &w,
+                                                                 const std::optional<QString> &jobType)
+{
+    QVariantList values{w.startMs, w.endMs};
+    QString sql;
+    if (w.bucketMs % JobStore::kHourMs == 0) {
+        sql = QStringLiteral("SELECT code, SUM(count) FROM error_rollups WHERE bucket_start >= ?"
+                             " AND bucket_start < ?");
+        if (jobType)
+            sql += QStringLiteral(" AND job_type = ?");
+        sql += QStringLiteral(" GROUP BY code");
+    } else {
+        sql = QStringLiteral("SELECT e.code, SUM(e.count) FROM jobs j JOIN job_errors e ON e.job_id = j.id"
+                             " WHERE j.created_at >= ? AND j.created_at < ?");
+        if (jobType)
+            sql += QStringLiteral(" AND j.job_type = ?");
+        sql += QStringLiteral(" GROUP BY e.code");
+    }
+    if (jobType)
+        values << *jobType;
+    auto q = m_db.exec(sql, values);
+    if (!q)
+        return q.error();
+    QMap<QString, qint64> counts;
+    while (q.value().next())
+        counts.insert(q.value().value(0).toString(), q.value().value(1).toLongLong());
+    return counts;
+}
+
 StoreResult<MonitoringSnapshot> MonitoringEngine::snapshot(const MonitoringQuery &query,
                                                            const SnapshotContext &ctx)
 {
@@ -188,6 +230,10 @@ StoreResult<MonitoringSnapshot> MonitoringEngine::snapshot(const MonitoringQuery
     out.historical = historical;
     out.summary = summaryOf(total, rangeSeconds);
     out.performance = performanceOf(total, rangeSeconds, ctx.batchMaxRequests);
+    auto errors = errorTotals(window, query.jobType);
+    if (!errors)
+        return errors.error();
+    out.errors = errorsOf(errors.value(), total.requests);
 
     auto previous = bucketTotals(window.previous(), query.jobType);
     if (!previous)
