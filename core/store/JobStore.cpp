@@ -207,7 +207,7 @@ StoreResult<Done> JobStore::applyErrorDelta(const QString &jobType, qint64 bucke
         if (it.value() == 0)
             continue;
         auto r = m_db.exec(QStringLiteral("INSERT INTO error_rollups (bucket_start, job_type, code, count)"
-                                          " VALUES (?, ?, ?, ?) ON CONFLICT (bucket_start, job_type, code)"
+                                          " VALUES (?, ?, ?, ?) ON CONFLICT (code, bucket_start, job_type)"
                                           " DO UPDATE SET count = error_rollups.count + excluded.count"),
                            {bucketStart, jobType, it.key(), it.value()});
         if (!r)

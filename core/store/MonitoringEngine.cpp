@@ -183,11 +183,18 @@ StoreResult<QMap<QString, qint64>> MonitoringEngine::errorTotals(const RangeWind
     QVariantList values{w.startMs, w.endMs};
     QString sql;
     if (w.bucketMs % JobStore::kHourMs == 0) {
-        sql = QStringLiteral("SELECT code, SUM(count) FROM error_rollups WHERE bucket_start >= ?"
-                             " AND bucket_start < ?");
+        // Each code's hours in the range, summed along the (code, bucket_start) key; the codes come
+        // from a walk of the key, one seek per code. A GROUP BY code would sort every hour's row of
+        // the range (30 days of four job types and five codes: 14,400 rows) instead.
+        sql =
+            QStringLiteral("WITH RECURSIVE codes (code) AS (SELECT MIN(code) FROM error_rollups UNION ALL"
+                           " SELECT (SELECT MIN(e.code) FROM error_rollups e WHERE e.code > codes.code)"
+                           " FROM codes WHERE codes.code IS NOT NULL)"
+                           " SELECT code, (SELECT SUM(e.count) FROM error_rollups e WHERE e.code = codes.code"
+                           " AND e.bucket_start >= ? AND e.bucket_start < ?");
         if (jobType)
-            sql += QStringLiteral(" AND job_type = ?");
-        sql += QStringLiteral(" GROUP BY code");
+            sql += QStringLiteral(" AND e.job_type = ?");
+        sql += QStringLiteral(") FROM codes WHERE code IS NOT NULL");
     } else {
         sql = QStringLiteral("SELECT e.code, SUM(e.count) FROM jobs j JOIN job_errors e ON e.job_id = j.id"
                              " WHERE j.created_at >= ? AND j.created_at < ?");
