@@ -216,17 +216,15 @@ StoreResult<Done> JobStore::applyErrorDelta(const QString &jobType, qint64 bucke
     return Done{};
 }
 
-StoreResult<Done> JobStore::writeErrors(const StoredJob &job)
+StoreResult<Done> JobStore::writeErrors(const StoredJob &job, const QMap<QString, qint64> &before)
 {
-    // The rows the job had come back from the delete itself, so the rollups move by what the store
-    // held, whatever the caller believed the job had.
-    auto old = m_db.exec(QStringLiteral("DELETE FROM job_errors WHERE job_id = ? RETURNING code, count"),
-                         {job.job.id});
-    if (!old)
-        return old.error();
+    if (auto r = m_db.exec(QStringLiteral("DELETE FROM job_errors WHERE job_id = ?"), {job.job.id}); !r)
+        return r.error();
     QMap<QString, qint64> delta;
-    while (old.value().next())
-        delta[old.value().value(0).toString()] -= old.value().value(1).toLongLong();
+    for (auto it = before.cbegin(); it != before.cend(); ++it) {
+        if (it.value() > 0)
+            delta[it.key()] -= it.value();
+    }
     for (auto it = job.errorCounts.cbegin(); it != job.errorCounts.cend(); ++it) {
         if (it.value() <= 0)
             continue;
@@ -268,7 +266,7 @@ StoreResult<Done> JobStore::insert(const StoredJob &s, const QString &actor,
                                     mutableValues(s));
         if (!r)
             return r.error();
-        if (auto w = writeErrors(s); !w)
+        if (auto w = writeErrors(s, {}); !w)
             return w;
         if (auto d = applyDelta(j.jobType, hourOf(j.createdAt), Totals::of(s)); !d)
             return d;
@@ -323,7 +321,7 @@ StoreResult<Done> JobStore::update(const StoredJob &before, StoredJob &s, const 
     }
     auto rest = [&]() -> StoreResult<Done> {
         if (s.errorCounts != before.errorCounts) {
-            if (auto w = writeErrors(s); !w)
+            if (auto w = writeErrors(s, before.errorCounts); !w)
                 return w;
         }
         if (auto d = applyDelta(j.jobType, hourOf(j.createdAt), Totals::of(s) - Totals::of(before)); !d)

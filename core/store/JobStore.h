@@ -36,8 +36,9 @@ public:
     /// a timeline entry at `at`. `after.revision` becomes the stored one's.
     StoreResult<Done> update(StoredJob &after, const QDateTime &at, const QString &actor,
                              const std::optional<QString> &note = {});
-    /// The same from a job read earlier: Conflict, and nothing written, when the job has changed
-    /// since (another process wrote it). `after.revision` becomes the new revision.
+    /// The same from a job read earlier with its error counts (find, withStatus): Conflict, and nothing
+    /// written, when the job has changed since (another process wrote it). The rollups move by the
+    /// difference from `before`. `after.revision` becomes the new revision.
     StoreResult<Done> update(const StoredJob &before, StoredJob &after, const QDateTime &at,
                              const QString &actor, const std::optional<QString> &note = {});
 
@@ -81,9 +82,9 @@ private:
     StoreResult<Done> applyErrorDelta(const QString &jobType, qint64 bucketStart,
                                       const QMap<QString, qint64> &delta);
     StoreResult<Done> applyStatusDelta(const QString &jobType, JobStatus status, qint64 jobs, qint64 tokens);
-    /// Replaces the job's `job_errors` rows with its error counts, and moves the difference from the
-    /// rows it had into `error_rollups`.
-    StoreResult<Done> writeErrors(const StoredJob &job);
+    /// Replaces the job's `job_errors` rows with its error counts, and adds the difference from
+    /// `before` (the counts it had) to `error_rollups`.
+    StoreResult<Done> writeErrors(const StoredJob &job, const QMap<QString, qint64> &before);
     StoreResult<Done> addTimeline(const QString &id, JobStatus status, const QDateTime &at,
                                   const QString &actor, const std::optional<QString> &note);
     StoreResult<QMap<QString, qint64>> loadErrors(const QString &id);
