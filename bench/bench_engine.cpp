@@ -24,12 +24,17 @@ namespace {
 const QDateTime kNow(QDate(2026, 11, 29), QTime(9, 30), Qt::UTC);
 
 /// Writes `count` finished and running jobs over the 30 days before kNow straight into the table,
-/// then builds the rollups once: a million jobs through JobStore::insert would take minutes.
+/// their failed requests spread over the error codes, then builds the rollups once: a million jobs
+/// through JobStore::insert would take minutes.
 bool populate(Database &db, int count)
 {
     QRandomGenerator rng(count);
+    QRandomGenerator errorRng(count + 1); // apart, so the jobs are those of stores without errors
     static const QStringList types{QStringLiteral("ai_analysis"), QStringLiteral("summarization"),
                                    QStringLiteral("classification"), QStringLiteral("translation")};
+    static const QStringList codes{QStringLiteral("token_limit_exceeded"),
+                                   QStringLiteral("rate_limit_exceeded"), QStringLiteral("request_timeout"),
+                                   QStringLiteral("invalid_request"), QStringLiteral("model_not_found")};
     const qint64 span = 30LL * 86400 * 1000;
     const qint64 now = kNow.toMSecsSinceEpoch();
     if (!db.begin())
@@ -39,6 +44,8 @@ bool populate(Database &db, int count)
         QStringLiteral("INSERT INTO jobs (") +
         JobStore::columns().section(QStringLiteral(", (SELECT"), 0, 0) +
         QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    QSqlQuery insertError(db.connection());
+    insertError.prepare(QStringLiteral("INSERT INTO job_errors (job_id, code, count) VALUES (?, ?, ?)"));
     for (int i = 0; i < count; ++i) {
         const qint64 created = now - span + qint64(rng.bounded(quint64(span)));
         const bool recent = now - created < 2 * 3600 * 1000;
@@ -76,6 +83,19 @@ bool populate(Database &db, int count)
             insert.addBindValue(v);
         if (!insert.exec())
             return false;
+        // The failures among two or three codes, as a provider's results look.
+        qint64 left = failed;
+        const int first = int(errorRng.bounded(codes.size()));
+        for (int i = 0; i < codes.size() && left > 0; ++i) {
+            const bool last = i == codes.size() - 1 || left <= 2;
+            const qint64 n = last ? left : 1 + qint64(errorRng.bounded(quint64(left)));
+            insertError.addBindValue(values.at(0));
+            insertError.addBindValue(codes.at((first + i) % int(codes.size())));
+            insertError.addBindValue(n);
+            if (!insertError.exec())
+                return false;
+            left -= n;
+        }
     }
     if (!db.commit())
         return false;
@@ -100,7 +120,10 @@ Database &storeWith(int count)
     auto it = stores().find(count);
     if (it != stores().end())
         return *it->second;
-    const QString path = QDir::temp().filePath(QStringLiteral("batchmon-bench-%1.db").arg(count));
+    // The schema version in the name: a store built by an older version would lack what the newer
+    // one reads (its error rollups were added to empty error counts).
+    const QString path = QDir::temp().filePath(
+        QStringLiteral("batchmon-bench-s%1-%2.db").arg(Database::latestSchemaVersion()).arg(count));
     const bool fresh = !QFile::exists(path);
     auto db = Database::open(QStringLiteral("sqlite:") + path);
     if (!db)

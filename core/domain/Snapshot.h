@@ -170,14 +170,17 @@ struct MonitoringSnapshot
     Performance performance;
     std::optional<Resources> resources;
     std::optional<Historical> historical;
+    /// Failed requests of the jobs in the range by error code, most first; each entry's percentage is
+    /// of summary.totalRequests (a job's errorSummary[] divides by its own requestCount).
+    std::optional<QList<ErrorSummaryEntry>> errors;
     QList<Job> jobs;
     std::optional<Pagination> pagination;
     std::optional<SchedulerState> scheduler;
 
     auto tie() const
     {
-        return std::tie(timeRange, generatedAt, summary, queues, performance, resources, historical, jobs,
-                        pagination, scheduler);
+        return std::tie(timeRange, generatedAt, summary, queues, performance, resources, historical, errors,
+                        jobs, pagination, scheduler);
     }
 };
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The monitoring snapshot: summary, queues, performance, resources, historical, pagination.
+// The monitoring snapshot: summary, queues, performance, resources, historical, errors, pagination.
 #include "CodecHelpers.h"
 #include "EnumNames.h"
 #include "domain/MonitoringQuery.h"
+
+#include <QSet>
 
 namespace batchmon::json {
 
@@ -252,6 +254,25 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, Monito
     out.performance = readObject<Performance>(r, u"performance");
     out.resources = readOptionalObject<Resources>(r, u"resources");
     out.historical = readOptionalObject<Historical>(r, u"historical");
+    if (r.present(u"errors")) {
+        out.errors = readList<ErrorSummaryEntry>(r, u"errors");
+        // One entry per code, and no more failures than the range's jobs have outcomes for. The sum
+        // stops once past processedRequests (≤ 2^53), so it cannot overflow.
+        QSet<QString> seen;
+        qint64 failed = 0;
+        for (qsizetype i = 0; i < out.errors->size() && !ctx.failed(); ++i) {
+            const ErrorSummaryEntry &e = out.errors->at(i);
+            if (seen.contains(e.error))
+                ctx.fail(r.pathOf(u"errors") + QStringLiteral("[%1].error").arg(i),
+                         QStringLiteral("code \"%1\" is given twice").arg(e.error.left(64)));
+            seen.insert(e.error);
+            failed += e.count;
+            if (!ctx.failed() && failed > out.summary.processedRequests)
+                ctx.fail(r.pathOf(u"errors"),
+                         QStringLiteral("the counts add up to more than summary.processedRequests (%1)")
+                             .arg(out.summary.processedRequests));
+        }
+    }
     out.jobs = readList<Job>(r, u"jobs");
     out.pagination = readOptionalObject<Pagination>(r, u"pagination");
     out.scheduler = readOptionalObject<SchedulerState>(r, u"scheduler");
@@ -271,6 +292,8 @@ QJsonObject encode(const MonitoringSnapshot &v)
         o.insert(QStringLiteral("resources"), encode(*v.resources));
     if (v.historical)
         o.insert(QStringLiteral("historical"), encode(*v.historical));
+    if (v.errors)
+        o.insert(QStringLiteral("errors"), encodeList(*v.errors));
     if (v.pagination)
         o.insert(QStringLiteral("pagination"), encode(*v.pagination));
     if (v.scheduler)

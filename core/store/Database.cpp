@@ -20,7 +20,8 @@ QString tr(const char *text)
 }
 
 /// The schema, one entry per version. Never edit a released entry: add the next one.
-/// `{AUTOID}` is the dialect's auto-increment primary key.
+/// `{AUTOID}` is the dialect's auto-increment primary key; `{CLUSTERED}` after a table's definition
+/// stores its rows in primary-key order where the dialect can (SQLite's WITHOUT ROWID).
 const QList<QStringList> &migrations()
 {
     static const QList<QStringList> all{
@@ -101,6 +102,20 @@ const QList<QStringList> &migrations()
         // computed from the same old state (the rollups would count it twice).
         {
             QStringLiteral("ALTER TABLE jobs ADD COLUMN revision BIGINT NOT NULL DEFAULT 0"),
+        },
+        // 4: failed requests by error code, summed per hour of creation and job type like `rollups`
+        // and kept with it, for the snapshot's `errors`; filled from the error counts already stored.
+        // Keyed by code first: a range's breakdown sums each code's run of hours in key order instead
+        // of sorting every row of the range by code (30 days of 100,000 jobs: 2.8 ms → 0.8 ms).
+        {
+            QStringLiteral("CREATE TABLE error_rollups (bucket_start BIGINT NOT NULL, job_type TEXT NOT NULL,"
+                           " code TEXT NOT NULL, count BIGINT NOT NULL,"
+                           " PRIMARY KEY (code, bucket_start, job_type)){CLUSTERED}"),
+            QStringLiteral(
+                "INSERT INTO error_rollups (bucket_start, job_type, code, count)"
+                " SELECT j.created_at - ((j.created_at % 3600000) + 3600000) % 3600000,"
+                " j.job_type, e.code, SUM(e.count) FROM job_errors e JOIN jobs j ON j.id = e.job_id"
+                " WHERE e.count > 0 GROUP BY 1, 2, 3"),
         },
     };
     return all;
@@ -224,6 +239,7 @@ StoreResult<QSqlQuery> Database::exec(const QString &sql, const QVariantList &va
     // keeps SQLite from committing. Statements built with a variable number of placeholders could
     // fill the cache, so it starts over past a bound.
     const bool returnsRows = sql.startsWith(QLatin1String("SELECT"), Qt::CaseInsensitive) ||
+                             sql.startsWith(QLatin1String("WITH"), Qt::CaseInsensitive) ||
                              sql.contains(QLatin1String("RETURNING"), Qt::CaseInsensitive);
     if (returnsRows) {
         if (!query.prepare(sql))
@@ -297,6 +313,7 @@ StoreResult<Done> Database::migrate()
 {
     const QString autoId = m_dialect == Dialect::Sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
                                                         : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    const QString clustered = m_dialect == Dialect::Sqlite ? QStringLiteral(" WITHOUT ROWID") : QString();
     if (auto r = exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
         !r)
         return StoreError{StoreError::Kind::Migration, r.error().message};
@@ -315,6 +332,7 @@ StoreResult<Done> Database::migrate()
         for (; version < latest; ++version) {
             for (QString sql : migrations().at(version)) {
                 sql.replace(QLatin1String("{AUTOID}"), autoId);
+                sql.replace(QLatin1String("{CLUSTERED}"), clustered);
                 if (auto r = exec(sql); !r)
                     return StoreError{
                         StoreError::Kind::Migration,

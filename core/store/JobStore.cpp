@@ -200,10 +200,31 @@ StoreResult<Done> JobStore::applyStatusDelta(const QString &jobType, JobStatus s
     return Done{};
 }
 
-StoreResult<Done> JobStore::writeErrors(const StoredJob &job)
+StoreResult<Done> JobStore::applyErrorDelta(const QString &jobType, qint64 bucketStart,
+                                            const QMap<QString, qint64> &delta)
+{
+    for (auto it = delta.cbegin(); it != delta.cend(); ++it) {
+        if (it.value() == 0)
+            continue;
+        auto r = m_db.exec(QStringLiteral("INSERT INTO error_rollups (bucket_start, job_type, code, count)"
+                                          " VALUES (?, ?, ?, ?) ON CONFLICT (code, bucket_start, job_type)"
+                                          " DO UPDATE SET count = error_rollups.count + excluded.count"),
+                           {bucketStart, jobType, it.key(), it.value()});
+        if (!r)
+            return r.error();
+    }
+    return Done{};
+}
+
+StoreResult<Done> JobStore::writeErrors(const StoredJob &job, const QMap<QString, qint64> &before)
 {
     if (auto r = m_db.exec(QStringLiteral("DELETE FROM job_errors WHERE job_id = ?"), {job.job.id}); !r)
         return r.error();
+    QMap<QString, qint64> delta;
+    for (auto it = before.cbegin(); it != before.cend(); ++it) {
+        if (it.value() > 0)
+            delta[it.key()] -= it.value();
+    }
     for (auto it = job.errorCounts.cbegin(); it != job.errorCounts.cend(); ++it) {
         if (it.value() <= 0)
             continue;
@@ -212,8 +233,9 @@ StoreResult<Done> JobStore::writeErrors(const StoredJob &job)
                           {job.job.id, it.key(), it.value()});
             !r)
             return r.error();
+        delta[it.key()] += it.value();
     }
-    return Done{};
+    return applyErrorDelta(job.job.jobType, hourOf(job.job.createdAt), delta);
 }
 
 StoreResult<Done> JobStore::addTimeline(const QString &id, JobStatus status, const QDateTime &at,
@@ -244,7 +266,7 @@ StoreResult<Done> JobStore::insert(const StoredJob &s, const QString &actor,
                                     mutableValues(s));
         if (!r)
             return r.error();
-        if (auto w = writeErrors(s); !w)
+        if (auto w = writeErrors(s, {}); !w)
             return w;
         if (auto d = applyDelta(j.jobType, hourOf(j.createdAt), Totals::of(s)); !d)
             return d;
@@ -299,7 +321,7 @@ StoreResult<Done> JobStore::update(const StoredJob &before, StoredJob &s, const 
     }
     auto rest = [&]() -> StoreResult<Done> {
         if (s.errorCounts != before.errorCounts) {
-            if (auto w = writeErrors(s); !w)
+            if (auto w = writeErrors(s, before.errorCounts); !w)
                 return w;
         }
         if (auto d = applyDelta(j.jobType, hourOf(j.createdAt), Totals::of(s) - Totals::of(before)); !d)
@@ -503,8 +525,13 @@ StoreResult<qint64> JobStore::purgeCreatedBefore(const QDateTime &cutoff)
                 QStringLiteral("DELETE FROM jobs WHERE created_at < ? AND status IN ") + finished, {hour});
             !r)
             return r.error();
-        if (auto r = m_db.exec(QStringLiteral("DELETE FROM rollups WHERE bucket_start < ?"), {hour}); !r)
-            return r.error();
+        for (const char *table : {"rollups", "error_rollups"}) {
+            if (auto r = m_db.exec(
+                    QStringLiteral("DELETE FROM %1 WHERE bucket_start < ?").arg(QLatin1String(table)),
+                    {hour});
+                !r)
+                return r.error();
+        }
         for (const StoredJob &s : kept) {
             auto errors = loadErrors(s.job.id);
             if (!errors)
@@ -512,6 +539,8 @@ StoreResult<qint64> JobStore::purgeCreatedBefore(const QDateTime &cutoff)
             StoredJob full = s;
             full.errorCounts = errors.value();
             if (auto d = applyDelta(s.job.jobType, hourOf(s.job.createdAt), Totals::of(full)); !d)
+                return d.error();
+            if (auto d = applyErrorDelta(s.job.jobType, hourOf(s.job.createdAt), full.errorCounts); !d)
                 return d.error();
         }
         return removed;
@@ -531,13 +560,24 @@ StoreResult<JobStore::Aggregates> JobStore::recompute()
         st.first += 1;
         st.second += s.estimatedInputTokens;
     }
+    auto errors = m_db.exec(QStringLiteral("SELECT j.created_at, j.job_type, e.code, e.count"
+                                           " FROM job_errors e JOIN jobs j ON j.id = e.job_id"));
+    if (!errors)
+        return errors.error();
+    while (errors.value().next()) {
+        const QSqlQuery &q = errors.value();
+        if (q.value(3).toLongLong() <= 0)
+            continue; // never written (writeErrors keeps counts above 0)
+        const QDateTime created = QDateTime::fromMSecsSinceEpoch(q.value(0).toLongLong(), Qt::UTC);
+        a.errors[{hourOf(created), q.value(1).toString(), q.value(2).toString()}] += q.value(3).toLongLong();
+    }
     return a;
 }
 
 StoreResult<Done> JobStore::rebuildAggregates()
 {
     return inTransaction(m_db, [&]() -> StoreResult<Done> {
-        for (const char *table : {"rollups", "status_counts"}) {
+        for (const char *table : {"rollups", "error_rollups", "status_counts"}) {
             if (auto r = m_db.exec(QStringLiteral("DELETE FROM ") + QLatin1String(table)); !r)
                 return r.error();
         }
@@ -547,6 +587,11 @@ StoreResult<Done> JobStore::rebuildAggregates()
         const Aggregates &a = expected.value();
         for (auto it = a.rollups.cbegin(); it != a.rollups.cend(); ++it) {
             if (auto d = applyDelta(it.key().second, it.key().first, it.value()); !d)
+                return d;
+        }
+        for (auto it = a.errors.cbegin(); it != a.errors.cend(); ++it) {
+            const auto &[hour, type, code] = it.key();
+            if (auto d = applyErrorDelta(type, hour, {{code, it.value()}}); !d)
                 return d;
         }
         for (auto it = a.statuses.cbegin(); it != a.statuses.cend(); ++it) {
@@ -588,7 +633,18 @@ StoreResult<bool> JobStore::aggregatesConsistent()
         actualStatus[{q.value(0).toString(), q.value(1).toString()}] = {q.value(2).toLongLong(),
                                                                         q.value(3).toLongLong()};
     }
-    return expected.value().rollups == actual && expected.value().statuses == actualStatus;
+    auto errorRows = m_db.exec(
+        QStringLiteral("SELECT bucket_start, job_type, code, count FROM error_rollups WHERE count <> 0"));
+    if (!errorRows)
+        return errorRows.error();
+    QMap<std::tuple<qint64, QString, QString>, qint64> actualErrors;
+    while (errorRows.value().next()) {
+        const QSqlQuery &q = errorRows.value();
+        actualErrors[{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString()}] =
+            q.value(3).toLongLong();
+    }
+    return expected.value().rollups == actual && expected.value().statuses == actualStatus &&
+           expected.value().errors == actualErrors;
 }
 
 } // namespace batchmon

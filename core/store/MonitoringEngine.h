@@ -29,8 +29,9 @@ struct SnapshotContext
 
 /**
  * Answers GET /api/admin/batch-monitoring and GET /{id} from the store with docs/api.md's formulas.
- * Ranges of whole hours read the hourly rollups (30 days: 720 rows per job type); the 1-hour range,
- * bucketed by 5 minutes, reads its jobs, which the created_at index bounds to one hour's worth.
+ * Ranges of whole hours read the hourly rollups (30 days: 720 rows per job type) and error rollups;
+ * the 1-hour range, bucketed by 5 minutes, reads its jobs and their error counts, which the
+ * created_at index bounds to one hour's worth.
  */
 class MonitoringEngine
 {
@@ -45,10 +46,15 @@ public:
     static Summary summaryOf(const Totals &t, qint64 rangeSeconds);
     static Performance performanceOf(const Totals &t, qint64 rangeSeconds, qint64 batchMaxRequests);
     static HistoricalBucket bucketOf(const Totals &t, qint64 startMs, qint64 endMs);
+    /// `errors`: failed requests by code, most first, each a percentage of `totalRequests`.
+    static QList<ErrorSummaryEntry> errorsOf(const QMap<QString, qint64> &counts, qint64 totalRequests);
 
 private:
     /// Totals per bucket start over [window.start, window.end), optionally of one job type.
     StoreResult<QMap<qint64, Totals>> bucketTotals(const RangeWindow &window,
+                                                   const std::optional<QString> &jobType);
+    /// Failed requests by error code of the jobs created in [window.start, window.end).
+    StoreResult<QMap<QString, qint64>> errorTotals(const RangeWindow &window,
                                                    const std::optional<QString> &jobType);
     StoreResult<Done> fillJobsPage(const MonitoringQuery &query, const RangeWindow &window, qint64 rangeJobs,
                                    MonitoringSnapshot &out);

@@ -40,6 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check<AlertEventPage>(body);
     check<BatchConfig>(body);
     check<AuditPage>(body);
+    check<Identity>(body);
     json::decodeErrorResponse(body);
     return 0;
 }

@@ -42,8 +42,8 @@ private slots:
             auto db = Database::open(url);
             QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : db.error().message));
             for (const char *table :
-                 {"jobs", "job_errors", "job_timeline", "rollups", "status_counts", "counters", "settings",
-                  "alert_events", "audit_log", "api_tokens", "schema_version"})
+                 {"jobs", "job_errors", "job_timeline", "rollups", "error_rollups", "status_counts",
+                  "counters", "settings", "alert_events", "audit_log", "api_tokens", "schema_version"})
                 db.value()->exec(QStringLiteral("DROP TABLE IF EXISTS %1").arg(QLatin1String(table)));
         }
         Server first(url);

@@ -90,6 +90,7 @@ private slots:
         QVERIFY2(snapshot.ok(), qPrintable(snapshot.ok() ? QString() : snapshot.error().userMessage()));
         const MonitoringSnapshot &s = snapshot.value();
         QVERIFY(s.summary.totalJobs > 0);
+        QVERIFY(s.errors.has_value()); // batchmon-server always sends the breakdown
         QCOMPARE(s.jobs.size(), std::min<qint64>(100, s.pagination->total));
         QVERIFY(s.jobs.first().timeline.has_value());
         const auto one = awaitResult(api->fetchJob(s.jobs.first().id));

@@ -87,6 +87,17 @@ private slots:
         QVERIFY(s.queues.failed > 0);
         QCOMPARE(s.jobs.size(), 50);
         QVERIFY(s.jobs.first().timeline.has_value());
+        // The error breakdown accounts for every failed request of the month, most frequent first.
+        QVERIFY(s.errors.has_value() && !s.errors->isEmpty());
+        qint64 failedRequests = 0;
+        for (const HistoricalBucket &b : s.historical->buckets)
+            failedRequests += b.failedRequests;
+        qint64 inErrors = 0;
+        for (int i = 0; i < s.errors->size(); ++i) {
+            inErrors += s.errors->at(i).count;
+            QVERIFY(i == 0 || s.errors->at(i - 1).count >= s.errors->at(i).count);
+        }
+        QCOMPARE(inErrors, failedRequests);
 
         // Actions go through the state machine: a finished job cannot be paused.
         const Job completed = [&] {

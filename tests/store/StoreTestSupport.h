@@ -34,8 +34,8 @@ inline std::unique_ptr<batchmon::Database> openTestStore(const QString &backend,
         if (!wipe)
             qFatal("%s", qPrintable(wipe.error().message));
         for (const char *table :
-             {"jobs", "job_errors", "job_timeline", "rollups", "status_counts", "counters", "settings",
-              "alert_events", "audit_log", "api_tokens", "schema_version"})
+             {"jobs", "job_errors", "job_timeline", "rollups", "error_rollups", "status_counts", "counters",
+              "settings", "alert_events", "audit_log", "api_tokens", "schema_version"})
             wipe.value()->exec(QStringLiteral("DROP TABLE IF EXISTS %1").arg(QLatin1String(table)));
     } else {
         url = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("store.db"));

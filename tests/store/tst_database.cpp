@@ -2,6 +2,7 @@
 // Opening stores: migrations apply once, a newer schema is refused, bad URLs and unreachable
 // servers give messages that say what to do and never show a password.
 #include "store/Database.h"
+#include "store/JobStore.h"
 
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -37,6 +38,53 @@ private slots:
         auto mode = again.value()->exec(QStringLiteral("PRAGMA journal_mode"));
         QVERIFY(mode.ok() && mode.value().next());
         QCOMPARE(mode.value().value(0).toString(), QStringLiteral("wal"));
+    }
+
+    void errorRollupsAreBackfilled()
+    {
+        // A store at schema 3 with jobs and error counts gains error_rollups summed from them.
+        QTemporaryDir dir;
+        const QString url = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("store.db"));
+        const QDateTime t0(QDate(2026, 11, 29), QTime(9, 47), Qt::UTC);
+        {
+            auto db = Database::open(url);
+            QVERIFY(db.ok());
+            JobStore store(*db.value());
+            for (int n = 1; n <= 3; ++n) {
+                StoredJob s;
+                s.job.id = QStringLiteral("batch-job-%1").arg(n);
+                s.job.jobType = QStringLiteral("ai_analysis");
+                s.job.status = JobStatus::Completed;
+                s.job.requestCount = 100;
+                s.job.completedCount = 90;
+                s.job.failedCount = 10;
+                s.job.createdAt = t0.addSecs(n == 3 ? -3600 : -60 * n); // 1 and 2 share an hour
+                s.errorCounts = {{QStringLiteral("rate_limit_exceeded"), 4},
+                                 {QStringLiteral("token_limit_exceeded"), 6}};
+                QVERIFY(store.insert(s, QStringLiteral("pipeline")).ok());
+            }
+            QVERIFY(db.value()->exec(QStringLiteral("DROP TABLE error_rollups")).ok());
+            QVERIFY(db.value()->exec(QStringLiteral("DELETE FROM schema_version WHERE version = 4")).ok());
+        }
+        auto db = Database::open(url);
+        QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : db.error().message));
+        QCOMPARE(db.value()->schemaVersion(), 4);
+        JobStore store(*db.value());
+        QVERIFY(store.aggregatesConsistent().value());
+        auto rows = db.value()->exec(QStringLiteral(
+            "SELECT bucket_start, code, count FROM error_rollups ORDER BY bucket_start, code"));
+        QVERIFY(rows.ok());
+        QStringList got;
+        while (rows.value().next())
+            got << QStringLiteral("%1 %2 %3")
+                       .arg(QDateTime::fromMSecsSinceEpoch(rows.value().value(0).toLongLong(), Qt::UTC)
+                                .toString(Qt::ISODate),
+                            rows.value().value(1).toString())
+                       .arg(rows.value().value(2).toLongLong());
+        QCOMPARE(got, (QStringList{QStringLiteral("2026-11-29T08:00:00Z rate_limit_exceeded 4"),
+                                   QStringLiteral("2026-11-29T08:00:00Z token_limit_exceeded 6"),
+                                   QStringLiteral("2026-11-29T09:00:00Z rate_limit_exceeded 8"),
+                                   QStringLiteral("2026-11-29T09:00:00Z token_limit_exceeded 12")}));
     }
 
     void newerSchemaIsRefused()

@@ -28,6 +28,14 @@ std::optional<double> expectedPercent(long double a, long double b)
     return double(x < 0 ? -std::floor(-x + 0.5L) : std::floor(x + 0.5L)) / 10.0;
 }
 
+QString describe(const QList<ErrorSummaryEntry> &entries)
+{
+    QStringList parts;
+    for (const ErrorSummaryEntry &e : entries)
+        parts << QStringLiteral("%1 %2 (%3 %)").arg(e.error).arg(e.count).arg(e.percentage);
+    return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
+}
+
 double expectedTwo(long double a, long double b)
 {
     return double(std::floor(a * 100.0L / b + 0.5L)) / 100.0;
@@ -38,6 +46,7 @@ struct Expected
     qint64 jobs = 0, requests = 0, completedReq = 0, failedReq = 0, completedJobs = 0, failedJobs = 0,
            pendingJobs = 0, batch = 0, individual = 0, procSum = 0, procCount = 0, lifeSum = 0, input = 0,
            output = 0, rateLimited = 0;
+    QMap<QString, qint64> errors;
 
     void add(const StoredJob &s)
     {
@@ -59,6 +68,8 @@ struct Expected
         input += j.inputTokens;
         output += j.outputTokens;
         rateLimited += s.errorCounts.value(QStringLiteral("rate_limit_exceeded"));
+        for (auto it = s.errorCounts.cbegin(); it != s.errorCounts.cend(); ++it)
+            errors[it.key()] += it.value();
     }
 };
 
@@ -240,6 +251,23 @@ class TestMonitoringEngine : public QObject
         QCOMPARE(s.resources->inputTokens, e.input);
         QCOMPARE(s.resources->outputTokens, e.output);
 
+        // The error breakdown: the range's jobs (not narrowed by status), most failures first.
+        QList<ErrorSummaryEntry> errors;
+        for (auto it = e.errors.cbegin(); it != e.errors.cend(); ++it) {
+            if (it.value() > 0)
+                errors.append({it.key(), it.value(), *expectedPercent(it.value(), e.requests)});
+        }
+        std::sort(errors.begin(), errors.end(), [](const ErrorSummaryEntry &a, const ErrorSummaryEntry &b) {
+            return a.count != b.count ? a.count > b.count : a.error < b.error;
+        });
+        QVERIFY(s.errors.has_value());
+        QVERIFY2(*s.errors == errors,
+                 qPrintable(describe(*s.errors) + QStringLiteral(" vs ") + describe(errors)));
+        qint64 failedInErrors = 0;
+        for (const ErrorSummaryEntry &entry : *s.errors)
+            failedInErrors += entry.count;
+        QCOMPARE(failedInErrors, e.failedReq); // randomJob's codes account for every failure
+
         // The jobs page: in range (newest first), then older unfinished jobs; filtered; sliced.
         QList<StoredJob> inRange, older;
         for (const StoredJob &j : m_jobs) {
@@ -336,7 +364,132 @@ private slots:
         QCOMPARE(s.historical->buckets.size(), 24);
     }
 
-    void jobDetailsAndNotFound_data() { addBackendRows(); }
+    void errorBreakdown_data() { addBackendRows(); }
+    /// `errors` for a known set of jobs, through a job update that moves its failures to other
+    /// codes, a purge, and a damaged then rebuilt error rollup.
+    void errorBreakdown()
+    {
+        QFETCH(QString, backend);
+        QTemporaryDir dir;
+        auto db = openTestStore(backend, dir);
+        JobStore store(*db);
+        MonitoringEngine engine(*db, store);
+        const QString ai = QStringLiteral("ai_analysis");
+        const QString tokens = QStringLiteral("token_limit_exceeded");
+        const QString rate = QStringLiteral("rate_limit_exceeded");
+        const QString timeout = QStringLiteral("request_timeout");
+        const QString invalid = QStringLiteral("invalid_request");
+        const QString model = QStringLiteral("model_not_found");
+        auto job = [&](int n, qint64 minutesAgo, const QString &type, JobStatus status, qint64 requests,
+                       qint64 completed, const QMap<QString, qint64> &errors) {
+            StoredJob s;
+            Job &j = s.job;
+            j.id = QStringLiteral("batch-job-%1").arg(n);
+            j.jobType = type;
+            j.status = status;
+            j.requestCount = requests;
+            j.completedCount = completed;
+            for (qint64 c : errors)
+                j.failedCount += c;
+            j.createdAt = kNow.addSecs(-60 * minutesAgo);
+            j.startedAt = j.createdAt.addSecs(60);
+            if (isFinished(status)) {
+                j.completedAt = j.createdAt.addSecs(600);
+                j.processingTimeMs = 540000;
+            }
+            s.errorCounts = errors;
+            return s;
+        };
+        // kNow is 09:47 on 2026-11-29: the 24 h range is 10:00 the day before to 10:00, 1 h 09:00–10:00.
+        StoredJob j1 = job(1, 120, ai, JobStatus::Completed, 100, 90, {{tokens, 6}, {rate, 4}});
+        const QList<StoredJob> jobs{
+            j1,
+            job(2, 300, ai, JobStatus::Failed, 50, 0, {{invalid, 50}}),
+            job(3, 180, QStringLiteral("summarization"), JobStatus::Completed, 200, 180, {{rate, 20}}),
+            job(4, 40 * 1440, ai, JobStatus::Completed, 100, 70, {{tokens, 30}}), // in no range
+            job(5, 30, ai, JobStatus::InProgress, 100, 40, {{timeout, 5}}),
+            job(6, 10, ai, JobStatus::Completed, 100, 95, {{model, 5}}),
+            job(7, 360, ai, JobStatus::InProgress, 100, 50, {{rate, 3}}), // unfinished: never purged
+        };
+        for (const StoredJob &s : jobs)
+            QVERIFY(store.insert(s, QStringLiteral("pipeline")).ok());
+        QVERIFY(store.aggregatesConsistent().value());
+
+        auto breakdown = [&](TimeRange range, const std::optional<QString> &type = std::nullopt,
+                             const std::optional<JobStatus> &status = std::nullopt) {
+            MonitoringQuery q;
+            q.timeRange = range;
+            q.jobType = type;
+            q.status = status;
+            const auto s = engine.snapshot(q, {kNow, kQuota, kBatchMax, {}});
+            if (!s.ok())
+                qFatal("%s", qPrintable(s.error().message));
+            return s.value().errors.value_or(QList<ErrorSummaryEntry>{{QStringLiteral("(absent)"), 0, 0}});
+        };
+        auto verify = [&](const QList<ErrorSummaryEntry> &got, const QList<ErrorSummaryEntry> &expected) {
+            return got == expected ? QString() : describe(got) + QStringLiteral(" vs ") + describe(expected);
+        };
+#define VERIFY_ERRORS(got, ...)                                                                              \
+    do {                                                                                                     \
+        const QString why = verify(got, QList<ErrorSummaryEntry>{__VA_ARGS__});                              \
+        QVERIFY2(why.isEmpty(), qPrintable(why));                                                            \
+    } while (false)
+
+        // 650 requests in the range; ties (5 and 5) by code.
+        VERIFY_ERRORS(breakdown(TimeRange::LastDay), {invalid, 50, 7.7}, {rate, 27, 4.2}, {tokens, 6, 0.9},
+                      {model, 5, 0.8}, {timeout, 5, 0.8});
+        // The status filter narrows the jobs page, not the breakdown (like the summary).
+        VERIFY_ERRORS(breakdown(TimeRange::LastDay, std::nullopt, JobStatus::Completed), {invalid, 50, 7.7},
+                      {rate, 27, 4.2}, {tokens, 6, 0.9}, {model, 5, 0.8}, {timeout, 5, 0.8});
+        // One job type: 450 requests.
+        VERIFY_ERRORS(breakdown(TimeRange::LastDay, ai), {invalid, 50, 11.1}, {rate, 7, 1.6},
+                      {tokens, 6, 1.3}, {model, 5, 1.1}, {timeout, 5, 1.1});
+        // The hour reads the jobs themselves: 200 requests.
+        VERIFY_ERRORS(breakdown(TimeRange::LastHour), {model, 5, 2.5}, {timeout, 5, 2.5});
+        QVERIFY(breakdown(TimeRange::LastHour, QStringLiteral("summarization")).isEmpty());
+        VERIFY_ERRORS(breakdown(TimeRange::LastMonth), {invalid, 50, 7.7}, {rate, 27, 4.2}, {tokens, 6, 0.9},
+                      {model, 5, 0.8}, {timeout, 5, 0.8});
+
+        // The provider's final report moves job 1's failures to other codes.
+        StoredJob moved = j1;
+        moved.errorCounts = {{tokens, 2}, {timeout, 8}};
+        QVERIFY(store.update(moved, kNow, QStringLiteral("provider")).ok());
+        QVERIFY(store.aggregatesConsistent().value());
+        VERIFY_ERRORS(breakdown(TimeRange::LastDay), {invalid, 50, 7.7}, {rate, 23, 3.5}, {timeout, 13, 2.0},
+                      {model, 5, 0.8}, {tokens, 2, 0.3});
+        VERIFY_ERRORS(breakdown(TimeRange::LastWeek), {invalid, 50, 7.7}, {rate, 23, 3.5}, {timeout, 13, 2.0},
+                      {model, 5, 0.8}, {tokens, 2, 0.3});
+
+        // Retention before 05:00: jobs 2 and 4 go; job 7 (03:47) is unfinished and stays, with its errors.
+        QCOMPARE(store.purgeCreatedBefore(kNow.addSecs(-4 * 3600)).value(), 2);
+        QVERIFY(store.aggregatesConsistent().value());
+        VERIFY_ERRORS(breakdown(TimeRange::LastDay), {rate, 23, 3.8}, {timeout, 13, 2.2}, {model, 5, 0.8},
+                      {tokens, 2, 0.3});
+        auto early =
+            db->exec(QStringLiteral("SELECT code, SUM(count) FROM error_rollups WHERE bucket_start < ?"
+                                    " GROUP BY code"),
+                     {QDateTime(QDate(2026, 11, 29), QTime(5, 0), Qt::UTC).toMSecsSinceEpoch()});
+        QVERIFY(early.ok());
+        QVERIFY(early.value().next());
+        QCOMPARE(early.value().value(0).toString(), rate);
+        QCOMPARE(early.value().value(1).toLongLong(), 3);
+        QVERIFY(!early.value().next());
+
+        // A damaged error rollup is noticed, and a rebuild restores it.
+        QVERIFY(db->exec(QStringLiteral("UPDATE error_rollups SET count = count + 1 WHERE code = ?"), {model})
+                    .ok());
+        QVERIFY(!store.aggregatesConsistent().value());
+        QVERIFY(store.rebuildAggregates().ok());
+        QVERIFY(store.aggregatesConsistent().value());
+        VERIFY_ERRORS(breakdown(TimeRange::LastDay), {rate, 23, 3.8}, {timeout, 13, 2.2}, {model, 5, 0.8},
+                      {tokens, 2, 0.3});
+#undef VERIFY_ERRORS
+    }
+
+    void jobDetailsAndNotFound_data()
+    {
+        addBackendRows();
+    }
     void jobDetailsAndNotFound()
     {
         QFETCH(QString, backend);

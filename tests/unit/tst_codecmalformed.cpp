@@ -208,6 +208,13 @@ QJsonObject richSnapshot()
         data.insert(QStringLiteral("historical"),
                     QJsonObject{{QStringLiteral("bucketSeconds"), 3600},
                                 {QStringLiteral("buckets"), QJsonArray{bucket}}});
+        data.insert(QStringLiteral("errors"),
+                    QJsonArray{QJsonObject{{QStringLiteral("error"), QStringLiteral("token_limit_exceeded")},
+                                           {QStringLiteral("count"), 600},
+                                           {QStringLiteral("percentage"), 3.8}},
+                               QJsonObject{{QStringLiteral("error"), QStringLiteral("rate_limit_exceeded")},
+                                           {QStringLiteral("count"), 14},
+                                           {QStringLiteral("percentage"), 0.1}}});
         data.insert(QStringLiteral("pagination"), QJsonObject{{QStringLiteral("page"), 1},
                                                               {QStringLiteral("limit"), 50},
                                                               {QStringLiteral("total"), 3},
@@ -359,6 +366,7 @@ private slots:
         QVERIFY(rich.value().historical && rich.value().pagination && rich.value().scheduler);
         QVERIFY(rich.value().resources && rich.value().summary.previousPeriod &&
                 rich.value().jobs[2].timeline);
+        QCOMPARE(rich.value().errors->size(), 2);
         QVERIFY(json::decodeResponse<AlertConfig>(toBody(alertConfigEnvelope())).ok());
         QVERIFY(json::decodeResponse<BatchConfig>(toBody(batchConfigEnvelope())).ok());
         QVERIFY(json::decodeErrorResponse(toBody(errorEnvelope())).ok());
@@ -740,6 +748,38 @@ private slots:
     }
     void badJob() { verifyRefused(json::decodeResponse<MonitoringSnapshot>(fetchBody())); }
 
+    // --- the snapshot's error breakdown ----------------------------------------------------------------
+
+    void errors_data()
+    {
+        addColumns();
+        const QJsonObject s = richSnapshot();
+        row("errors as an object", set(s, "data.errors", QJsonObject{}), "data.errors",
+            "expected an array, got an object");
+        row("entry count missing", drop(s, "data.errors[1].count"), "data.errors[1].count",
+            "required field is missing");
+        row("entry error empty", set(s, "data.errors[0].error", QString()), "data.errors[0].error",
+            "expected a non-empty string, got an empty one");
+        row("entry percentage null", set(s, "data.errors[1].percentage", kNull), "data.errors[1].percentage",
+            "expected a number, got null");
+        row("entry percentage 101", set(s, "data.errors[0].percentage", 101), "data.errors[0].percentage",
+            "expected a percentage from 0 to 100, got 101");
+        row("entry count negative", set(s, "data.errors[1].count", -14), "data.errors[1].count",
+            "expected a non-negative integer, got -14");
+        row("entry count fractional", set(s, "data.errors[1].count", 1.5), "data.errors[1].count",
+            "expected a non-negative integer, got 1.5");
+        row("entry a string", set(s, "data.errors[0]", QStringLiteral("token_limit_exceeded")),
+            "data.errors[0]", "expected an object, got a string");
+        row("code given twice", set(s, "data.errors[1].error", QStringLiteral("token_limit_exceeded")),
+            "data.errors[1].error", R"(code "token_limit_exceeded" is given twice)");
+        // 14,200 requests have an outcome in the seed; failures cannot outnumber them.
+        row("more failures than outcomes", set(s, "data.errors[0].count", 14187), "data.errors",
+            "the counts add up to more than summary.processedRequests (14200)");
+        row("one count past 2^53", raw(s, "data.errors[0].count", "9007199254740993"), "data.errors[0].count",
+            "expected a non-negative integer, got 9007199254740993");
+    }
+    void errors() { verifyRefused(json::decodeResponse<MonitoringSnapshot>(fetchBody())); }
+
     // --- GET /{id}: one job as `data` ------------------------------------------------------------------
 
     void jobResponse_data()
@@ -911,6 +951,11 @@ private slots:
         ok("optional section null", set(s, "data.resources", kNull), "data.resources", "(absent)");
         ok("optional array null", set(s, "data.jobs[0].errorSummary", kNull), "data.jobs[0].errorSummary",
            "(absent)");
+        ok("errors null", set(s, "data.errors", kNull), "data.errors", "(absent)");
+        ok("errors empty", set(s, "data.errors", QJsonArray{}), "data.errors", "[]");
+        ok("errors out of order", set(s, "data.errors[1].count", 700), "data.errors[1].count", "700");
+        ok("an unknown error code", set(s, "data.errors[0].error", QStringLiteral("provider_said_no")),
+           "data.errors[0].error", "\"provider_said_no\"");
         ok("attempt null reads as 1", set(s, "data.jobs[0].attempt", kNull), "data.jobs[0].attempt", "1");
         ok("unknown field", set(s, "data.summary.somethingNew", QJsonObject{}), "data.summary.totalJobs",
            "156");

@@ -78,6 +78,9 @@ MonitoringSnapshot fullSnapshot()
         1650000};
     HistoricalBucket empty{kT0.addSecs(3600), kT0.addSecs(7200), 0, 0, 0, 0, Money(), Money(), std::nullopt};
     s.historical = Historical{3600, {b, empty}};
+    s.errors = QList<ErrorSummaryEntry>{{QStringLiteral("token_limit_exceeded"), 420, 2.7},
+                                        {QStringLiteral("rate_limit_exceeded"), 41, 0.3},
+                                        {QStringLiteral("provider_said_no"), 1, 0}};
     s.jobs = {fullJob(), bareJob()};
     s.pagination = Pagination{2, 25, 156, 7};
     s.scheduler = SchedulerState{true, false};
@@ -177,6 +180,21 @@ class TestCodecRoundTrip : public QObject
 private slots:
     void snapshotFull() { roundTrip(fullSnapshot()); }
     void snapshotBare() { roundTrip(bareSnapshot()); }
+    void snapshotErrors()
+    {
+        // Absent, empty and filled stay apart: a server without the breakdown is not one with no failures.
+        MonitoringSnapshot s = bareSnapshot();
+        QVERIFY(!json::encode(s).contains(QStringLiteral("errors")));
+        s.errors = QList<ErrorSummaryEntry>{};
+        roundTrip(s);
+        QCOMPARE(json::encode(s).value(QStringLiteral("errors")), QJsonValue(QJsonArray{}));
+        roundTrip(fullSnapshot());
+        const QJsonArray errors = json::encode(fullSnapshot()).value(QStringLiteral("errors")).toArray();
+        QCOMPARE(errors.at(0).toObject(),
+                 (QJsonObject{{QStringLiteral("error"), QStringLiteral("token_limit_exceeded")},
+                              {QStringLiteral("count"), 420},
+                              {QStringLiteral("percentage"), 2.7}}));
+    }
     void jobFull() { roundTrip(fullJob()); }
     void jobBare() { roundTrip(bareJob()); }
     void alertConfigDefaults() { roundTrip(AlertConfig::defaults()); }
