@@ -319,6 +319,12 @@ void DashboardView::onSnapshotUpdated()
     }
     if (snapshot->resources)
         m_resources->setResources(*snapshot->resources, snapshot->summary.totalRequests);
+    if (snapshot->errors) {
+        QList<QPair<QString, qint64>> errors;
+        for (const ErrorSummaryEntry &e : *snapshot->errors)
+            errors << qMakePair(e.error, e.count);
+        m_errors->setErrors(errors);
+    }
     // New jobs arrive on top. A user who scrolled down keeps the same job at the top of the view; one
     // at the very top sees the new ones.
     QString anchor;

@@ -11,7 +11,8 @@
 
 namespace batchmon {
 
-LocalSource::LocalSource(LocalSourceOptions options, QObject *parent) : DataSource(parent)
+LocalSource::LocalSource(LocalSourceOptions options, QObject *parent)
+    : DataSource(parent), m_actor(options.actor)
 {
     m_thread.setObjectName(QStringLiteral("batchmon-local-source"));
     m_worker = new LocalWorker(std::move(options));
@@ -142,9 +143,10 @@ QFuture<ApiResult<SchedulerState>> LocalSource::resumeScheduler()
 
 QFuture<ApiResult<Identity>> LocalSource::fetchIdentity()
 {
-    // The demo workspace is the user's own file: whoever runs the app may do everything.
-    return run<Identity>([](LocalWorker &) {
-        return ApiResult<Identity>(Identity{QStringLiteral("local"), Role::Admin});
+    // The demo workspace is the user's own file: whoever runs the app may do everything, under the
+    // name its timelines record for the actions.
+    return run<Identity>([actor = m_actor](LocalWorker &) {
+        return ApiResult<Identity>(Identity{actor, Role::Admin});
     });
 }
 

@@ -72,6 +72,7 @@ signals:
 private:
     template<typename T> QFuture<ApiResult<T>> run(std::function<ApiResult<T>(LocalWorker &)> work);
 
+    QString m_actor;
     QThread m_thread;
     LocalWorker *m_worker = nullptr;
 };

@@ -118,7 +118,7 @@ private slots:
         // The local user owns the file: an admin, so the UI offers every action.
         const auto who = awaitResult(source.fetchIdentity());
         QVERIFY(who.ok());
-        QCOMPARE(who.value(), (Identity{QStringLiteral("local"), Role::Admin}));
+        QCOMPARE(who.value(), (Identity{QStringLiteral("demo"), Role::Admin}));
 
         // The scheduler can be paused and resumed.
         QCOMPARE(awaitResult(source.pauseScheduler()).value().paused, true);

@@ -16,6 +16,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
+#include <cmath>
 
 using namespace batchmon;
 
@@ -67,11 +68,23 @@ public:
     {
         return ready<AlertEventPage>(unsupported());
     }
-    QFuture<ApiResult<AlertEvent>> acknowledgeAlertEvent(qint64) override { return ready<AlertEvent>(unsupported()); }
+    QFuture<ApiResult<AlertEvent>> acknowledgeAlertEvent(qint64) override
+    {
+        return ready<AlertEvent>(unsupported());
+    }
     QFuture<ApiResult<BatchConfig>> fetchConfig() override { return ready<BatchConfig>(BatchConfig()); }
-    QFuture<ApiResult<BatchConfig>> updateConfig(const BatchConfig &c) override { return ready<BatchConfig>(c); }
-    QFuture<ApiResult<SchedulerState>> pauseScheduler() override { return ready<SchedulerState>(SchedulerState{true, true}); }
-    QFuture<ApiResult<SchedulerState>> resumeScheduler() override { return ready<SchedulerState>(SchedulerState()); }
+    QFuture<ApiResult<BatchConfig>> updateConfig(const BatchConfig &c) override
+    {
+        return ready<BatchConfig>(c);
+    }
+    QFuture<ApiResult<SchedulerState>> pauseScheduler() override
+    {
+        return ready<SchedulerState>(SchedulerState{true, true});
+    }
+    QFuture<ApiResult<SchedulerState>> resumeScheduler() override
+    {
+        return ready<SchedulerState>(SchedulerState());
+    }
 };
 
 const QDateTime kStart(QDate(2026, 11, 28), QTime(12, 0), Qt::UTC);
@@ -121,6 +134,14 @@ MonitoringSnapshot known()
     r.quotaUtilization = 18.7;
     r.rateLimitedRequests = 156; // 1 % of 15,600
     s.resources = r;
+    s.errors = QList<ErrorSummaryEntry>{};
+    const QList<QPair<QString, qint64>> codes{
+        {QStringLiteral("token_limit_exceeded"), 312},  {QStringLiteral("rate_limit_exceeded"), 156},
+        {QStringLiteral("request_timeout"), 145},       {QStringLiteral("invalid_request"), 40},
+        {QStringLiteral("model_not_found"), 30},        {QStringLiteral("server_error"), 20},
+        {QStringLiteral("context_length_exceeded"), 5}, {QStringLiteral("content_filter"), 2}};
+    for (const auto &[code, count] : codes)
+        s.errors->append(ErrorSummaryEntry{code, count, std::round(count * 1000.0 / 15600) / 10});
     Historical h;
     h.bucketSeconds = 3600;
     for (int i = 0; i < 24; ++i) {
@@ -185,12 +206,20 @@ private slots:
         QCOMPARE(throughput.first().y(), 600.0); // requests in a 1-hour bucket = requests per hour
         QCOMPARE(throughput.last().y(), 830.0);
         QCOMPARE(qint64(throughput.first().x()), kStart.addSecs(1800).toMSecsSinceEpoch()); // bucket middle
-        QCOMPARE(view.costChart()->points(0).first().y(), 0.95); // saved
-        QCOMPARE(view.costChart()->points(1).last().y(), 1.23);  // batch cost
+        QCOMPARE(view.costChart()->points(0).first().y(), 0.95);                            // saved
+        QCOMPARE(view.costChart()->points(1).last().y(), 1.23);                             // batch cost
         QCOMPARE(view.resourceChart()->values(), (QList<qreal>{18.7, 1.0}));
-        QVERIFY2(view.resourceChart()->caption().contains(QStringLiteral("37,400,000 of 200,000,000 input tokens")),
+        QVERIFY2(view.resourceChart()->caption().contains(
+                     QStringLiteral("37,400,000 of 200,000,000 input tokens")),
                  qPrintable(view.resourceChart()->caption()));
         QVERIFY(view.resourceChart()->caption().contains(QStringLiteral("156 of 15,600 requests")));
+        // The six most frequent codes, then the rest summed.
+        QCOMPARE(view.errorChart()->categories(),
+                 (QStringList{QStringLiteral("token_limit_exceeded"), QStringLiteral("rate_limit_exceeded"),
+                              QStringLiteral("request_timeout"), QStringLiteral("invalid_request"),
+                              QStringLiteral("model_not_found"), QStringLiteral("server_error"),
+                              QStringLiteral("other codes")}));
+        QCOMPARE(view.errorChart()->values(), (QList<qreal>{312, 156, 145, 40, 30, 20, 7}));
         QCOMPARE(view.jobTable()->model()->rowCount(), 100);
         QCOMPARE(view.pageLabel()->text(), QStringLiteral("Page 1 of 2"));
         QCOMPARE(view.emptyText(), QString());
@@ -213,7 +242,8 @@ private slots:
         table->selectRow(45);
         const QString top = topVisibleId(table);
         QCOMPARE(top, QStringLiteral("batch-job-60"));
-        const QString selected = table->selectionModel()->selectedRows().first().data(JobTableModel::JobIdRole).toString();
+        const QString selected =
+            table->selectionModel()->selectedRows().first().data(JobTableModel::JobIdRole).toString();
 
         // Three new jobs on top, one gone, one changed: the same jobs stay at the top and selected.
         MonitoringSnapshot next = known();
@@ -228,7 +258,8 @@ private slots:
         QCOMPARE(table->model()->rowCount(), 102);
         QCOMPARE(topVisibleId(table), top);
         QCOMPARE(table->selectionModel()->selectedRows().size(), 1);
-        QCOMPARE(table->selectionModel()->selectedRows().first().data(JobTableModel::JobIdRole).toString(), selected);
+        QCOMPARE(table->selectionModel()->selectedRows().first().data(JobTableModel::JobIdRole).toString(),
+                 selected);
 
         // At the very top, the user sees new jobs arrive instead.
         table->scrollToTop();
@@ -266,9 +297,17 @@ private slots:
         Historical h;
         h.bucketSeconds = 3600;
         for (int i = 0; i < 24; ++i)
-            h.buckets << HistoricalBucket{kStart.addSecs(i * 3600), kStart.addSecs((i + 1) * 3600), 0, 0, 0, 0,
-                                          Money(), Money(), std::nullopt};
+            h.buckets << HistoricalBucket{kStart.addSecs(i * 3600),
+                                          kStart.addSecs((i + 1) * 3600),
+                                          0,
+                                          0,
+                                          0,
+                                          0,
+                                          Money(),
+                                          Money(),
+                                          std::nullopt};
         none.historical = h;
+        none.errors = QList<ErrorSummaryEntry>{};
         source.snapshot = none;
         QSignalSpy updated(&session, &Session::snapshotUpdated);
         session.refresh();
