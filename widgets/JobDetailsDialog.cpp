@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace batchmon {
@@ -38,8 +39,10 @@ QTableWidgetItem *cell(const QString &text, bool number = false)
 
 } // namespace
 
-JobDetailsDialog::JobDetailsDialog(DataSource *source, const QString &jobId, QWidget *parent)
-    : QDialog(parent), m_summary(new QLabel(tr("Loading %1…").arg(jobId), this)),
+JobDetailsDialog::JobDetailsDialog(DataSource *source, const QString &jobId, QWidget *parent,
+                                   int refreshIntervalMs)
+    : QDialog(parent), m_source(source), m_jobId(jobId),
+      m_summary(new QLabel(tr("Loading %1…").arg(jobId), this)),
       m_errors(table({tr("Error"), tr("Requests"), tr("Share")}, this)),
       m_timeline(table({tr("When"), tr("Status"), tr("By"), tr("Note")}, this))
 {
@@ -57,17 +60,37 @@ JobDetailsDialog::JobDetailsDialog(DataSource *source, const QString &jobId, QWi
     layout->addWidget(buttons);
     resize(640, 520);
 
+    auto *timer = new QTimer(this);
+    connect(timer, &QTimer::timeout, this, &JobDetailsDialog::reload);
+    timer->start(refreshIntervalMs);
+    reload();
+}
+
+void JobDetailsDialog::reload()
+{
+    if (!m_source || m_inFlight)
+        return;
+    m_inFlight = true;
     auto *watcher = new QFutureWatcher<ApiResult<Job>>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        m_inFlight = false;
         const ApiResult<Job> r = watcher->future().result();
         if (r.ok()) {
             display(r.value());
+            m_shown = true;
+        } else if (m_shown) {
+            // Keep what is shown; say that it is not current.
+            m_summary->setText(m_summary->text().section(QStringLiteral("<br><i>"), 0, 0) +
+                               QStringLiteral("<br><i>") +
+                               tr("Could not refresh: %1").arg(r.error().userMessage().toHtmlEscaped()) +
+                               QStringLiteral("</i>"));
         } else {
             m_summary->setText(r.error().userMessage());
         }
         emit loaded(r.ok());
     });
-    watcher->setFuture(source->fetchJob(jobId));
+    watcher->setFuture(m_source->fetchJob(m_jobId));
 }
 
 void JobDetailsDialog::display(const Job &j)

@@ -4,6 +4,7 @@
 #include "domain/Job.h"
 
 #include <QDialog>
+#include <QPointer>
 
 class QLabel;
 class QTableWidget;
@@ -18,7 +19,11 @@ class JobDetailsDialog : public QDialog
 {
     Q_OBJECT
 public:
-    JobDetailsDialog(DataSource *source, const QString &jobId, QWidget *parent = nullptr);
+    /// Loads the job now and again every `refreshIntervalMs` while open (the seed's 60 s for detail views).
+    JobDetailsDialog(DataSource *source, const QString &jobId, QWidget *parent = nullptr,
+                     int refreshIntervalMs = 60000);
+    /// Asks for the job again (the timer does, every minute).
+    void reload();
 
     QString summaryText() const;
     QTableWidget *errors() const { return m_errors; }
@@ -31,6 +36,10 @@ signals:
 private:
     void display(const Job &job);
 
+    QPointer<DataSource> m_source;
+    QString m_jobId;
+    bool m_shown = false;
+    bool m_inFlight = false;
     QLabel *m_summary;
     QTableWidget *m_errors;
     QTableWidget *m_timeline;

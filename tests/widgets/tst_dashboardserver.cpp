@@ -6,6 +6,7 @@
 #include "Charts.h"
 #include "ConfigPanel.h"
 #include "DashboardView.h"
+#include "JobDetailsDialog.h"
 #include "JobTableModel.h"
 #include "MainWindow.h"
 #include "MetricCard.h"
@@ -240,6 +241,24 @@ private slots:
         QVERIFY(!view.action(DashboardView::Action::Retry)->isEnabled());
         QVERIFY(!view.retryAllFailedAction()->isEnabled());
         QCOMPARE(view.retryAllFailedAction()->toolTip(), QStringLiteral("Read only: a viewer token"));
+    }
+
+    void detailsRefreshWhileOpen()
+    {
+        auto http = source(m_admin);
+        MonitoringQuery q;
+        q.status = JobStatus::Pending;
+        const auto pending = awaitResult(http->fetchMonitoring(q));
+        QVERIFY(pending.ok());
+        QVERIFY2(!pending.value().jobs.isEmpty(), "no pending job");
+        const QString id = pending.value().jobs.first().id;
+        JobDetailsDialog details(http.get(), id, nullptr, 200);
+        QSignalSpy loaded(&details, &JobDetailsDialog::loaded);
+        QVERIFY(loaded.wait(20000));
+        QVERIFY2(details.summaryText().contains(QStringLiteral("Pending")),
+                 qPrintable(details.summaryText()));
+        QVERIFY(awaitResult(http->cancelJob(id)).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(details.summaryText().contains(QStringLiteral("Cancel")), 20000);
     }
 
     void mainWindowOpensProfilesAndKnowsTheRole()
