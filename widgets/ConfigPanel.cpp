@@ -45,78 +45,6 @@ bool isInterval(BatchConfigField field)
            field == BatchConfigField::ResultProcessingInterval;
 }
 
-QString intervalOf(const BatchConfig &c, BatchConfigField field)
-{
-    switch (field) {
-    case BatchConfigField::CreateInterval:
-        return c.batchCreateInterval;
-    case BatchConfigField::StatusCheckInterval:
-        return c.batchStatusCheckInterval;
-    case BatchConfigField::ResultProcessingInterval:
-        return c.batchResultProcessingInterval;
-    default:
-        return {};
-    }
-}
-
-qint64 integerOf(const BatchConfig &c, BatchConfigField field)
-{
-    switch (field) {
-    case BatchConfigField::MaxRequests:
-        return c.batchMaxRequests;
-    case BatchConfigField::TimeoutHours:
-        return c.batchTimeoutHours;
-    case BatchConfigField::MinSize:
-        return c.batchMinSize;
-    case BatchConfigField::MonitoringRetentionDays:
-        return c.batchMonitoringRetentionDays;
-    case BatchConfigField::AlertThresholdProcessingTime:
-        return c.batchAlertThresholdProcessingTime;
-    default:
-        return 0;
-    }
-}
-
-void setInteger(BatchConfig &c, BatchConfigField field, qint64 value)
-{
-    switch (field) {
-    case BatchConfigField::MaxRequests:
-        c.batchMaxRequests = value;
-        break;
-    case BatchConfigField::TimeoutHours:
-        c.batchTimeoutHours = value;
-        break;
-    case BatchConfigField::MinSize:
-        c.batchMinSize = value;
-        break;
-    case BatchConfigField::MonitoringRetentionDays:
-        c.batchMonitoringRetentionDays = value;
-        break;
-    case BatchConfigField::AlertThresholdProcessingTime:
-        c.batchAlertThresholdProcessingTime = value;
-        break;
-    default:
-        break;
-    }
-}
-
-void setInterval(BatchConfig &c, BatchConfigField field, const QString &value)
-{
-    switch (field) {
-    case BatchConfigField::CreateInterval:
-        c.batchCreateInterval = value;
-        break;
-    case BatchConfigField::StatusCheckInterval:
-        c.batchStatusCheckInterval = value;
-        break;
-    case BatchConfigField::ResultProcessingInterval:
-        c.batchResultProcessingInterval = value;
-        break;
-    default:
-        break;
-    }
-}
-
 QString unitCount(qint64 n, const QString &one, const QString &many)
 {
     return n == 1 ? one : many.arg(QLocale().toString(n));
@@ -378,9 +306,9 @@ void ConfigPanel::display(const BatchConfig &config)
     m_enabled->setChecked(config.batchProcessingEnabled);
     for (BatchConfigField field : batchConfigFields()) {
         if (isInterval(field))
-            static_cast<QLineEdit *>(editor(field))->setText(intervalOf(config, field));
+            static_cast<QLineEdit *>(editor(field))->setText(batchConfigInterval(config, field));
         else if (QSpinBox *box = spin(field))
-            box->setValue(int(integerOf(config, field)));
+            box->setValue(int(batchConfigNumber(config, field)));
     }
     m_errorRate->setValue(config.batchAlertThresholdErrorRate);
     m_shownErrorRate = m_errorRate->value();
@@ -399,9 +327,9 @@ BatchConfig ConfigPanel::editedConfig() const
     c.batchProcessingEnabled = m_enabled->isChecked();
     for (BatchConfigField field : batchConfigFields()) {
         if (isInterval(field))
-            setInterval(c, field, static_cast<QLineEdit *>(editor(field))->text());
+            setBatchConfigInterval(c, field, static_cast<QLineEdit *>(editor(field))->text());
         else if (QSpinBox *box = spin(field))
-            setInteger(c, field, box->value());
+            setBatchConfigNumber(c, field, box->value());
     }
     // A stored rate with more decimals than the spin box shows stays as it is until it is edited.
     if (m_errorRate->value() != m_shownErrorRate)
@@ -492,7 +420,7 @@ void ConfigPanel::updateValidation()
         f.error->setVisible(!error.isEmpty());
         QString note;
         if (isInterval(field)) {
-            note = describeInterval(intervalOf(edited, field));
+            note = describeInterval(batchConfigInterval(edited, field));
         } else if (field == BatchConfigField::TimeoutHours) {
             note = QStringLiteral("= ") + readableDuration(edited.batchTimeoutHours * 3600);
         } else if (field == BatchConfigField::AlertThresholdProcessingTime) {

@@ -59,15 +59,9 @@ std::optional<QString> check(BatchConfigField field, const BatchConfig &c, Batch
     case BatchConfigField::ProcessingEnabled:
         return std::nullopt;
     case BatchConfigField::CreateInterval:
-        return batchConfigIntervalReason(c.batchCreateInterval, rules);
     case BatchConfigField::StatusCheckInterval:
-        return batchConfigIntervalReason(c.batchStatusCheckInterval, rules);
     case BatchConfigField::ResultProcessingInterval:
-        return batchConfigIntervalReason(c.batchResultProcessingInterval, rules);
-    case BatchConfigField::MaxRequests:
-        return batchConfigNumberReason(field, double(c.batchMaxRequests));
-    case BatchConfigField::TimeoutHours:
-        return batchConfigNumberReason(field, double(c.batchTimeoutHours));
+        return batchConfigIntervalReason(batchConfigInterval(c, field), rules);
     case BatchConfigField::MinSize:
         if (auto why = batchConfigNumberReason(field, double(c.batchMinSize)))
             return why;
@@ -75,17 +69,81 @@ std::optional<QString> check(BatchConfigField field, const BatchConfig &c, Batch
         if (batchConfigNumberReason(BatchConfigField::MaxRequests, double(c.batchMaxRequests)))
             return std::nullopt;
         return batchConfigMinSizeReason(c.batchMinSize, c.batchMaxRequests);
+    case BatchConfigField::MaxRequests:
+    case BatchConfigField::TimeoutHours:
     case BatchConfigField::MonitoringRetentionDays:
-        return batchConfigNumberReason(field, double(c.batchMonitoringRetentionDays));
     case BatchConfigField::AlertThresholdErrorRate:
-        return batchConfigNumberReason(field, c.batchAlertThresholdErrorRate);
     case BatchConfigField::AlertThresholdProcessingTime:
-        return batchConfigNumberReason(field, double(c.batchAlertThresholdProcessingTime));
+        return batchConfigNumberReason(field, batchConfigNumber(c, field));
     }
     return std::nullopt;
 }
 
+/// The member behind an interval field, or nullptr.
+template<typename Config>
+auto intervalMember(Config &c, BatchConfigField field) -> decltype(&c.batchCreateInterval)
+{
+    switch (field) {
+    case BatchConfigField::CreateInterval:
+        return &c.batchCreateInterval;
+    case BatchConfigField::StatusCheckInterval:
+        return &c.batchStatusCheckInterval;
+    case BatchConfigField::ResultProcessingInterval:
+        return &c.batchResultProcessingInterval;
+    default:
+        return nullptr;
+    }
+}
+
+/// The member behind an integer field, or nullptr.
+template<typename Config>
+auto integerMember(Config &c, BatchConfigField field) -> decltype(&c.batchMaxRequests)
+{
+    switch (field) {
+    case BatchConfigField::MaxRequests:
+        return &c.batchMaxRequests;
+    case BatchConfigField::TimeoutHours:
+        return &c.batchTimeoutHours;
+    case BatchConfigField::MinSize:
+        return &c.batchMinSize;
+    case BatchConfigField::MonitoringRetentionDays:
+        return &c.batchMonitoringRetentionDays;
+    case BatchConfigField::AlertThresholdProcessingTime:
+        return &c.batchAlertThresholdProcessingTime;
+    default:
+        return nullptr;
+    }
+}
+
 } // namespace
+
+QString batchConfigInterval(const BatchConfig &config, BatchConfigField field)
+{
+    const QString *member = intervalMember(config, field);
+    return member ? *member : QString();
+}
+
+void setBatchConfigInterval(BatchConfig &config, BatchConfigField field, const QString &value)
+{
+    if (QString *member = intervalMember(config, field))
+        *member = value;
+}
+
+double batchConfigNumber(const BatchConfig &config, BatchConfigField field)
+{
+    if (field == BatchConfigField::AlertThresholdErrorRate)
+        return config.batchAlertThresholdErrorRate;
+    const qint64 *member = integerMember(config, field);
+    return member ? double(*member) : 0.0;
+}
+
+void setBatchConfigNumber(BatchConfig &config, BatchConfigField field, double value)
+{
+    if (field == BatchConfigField::AlertThresholdErrorRate)
+        config.batchAlertThresholdErrorRate = value;
+    else if (qint64 *member = integerMember(config, field))
+        *member = qint64(value);
+}
 
 const QList<BatchConfigField> &batchConfigFields()
 {

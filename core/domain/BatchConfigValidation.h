@@ -38,6 +38,15 @@ QString batchConfigFieldName(BatchConfigField field);
 /// The seed's environment variable: "BATCH_MAX_REQUESTS".
 QString batchConfigEnvironmentName(BatchConfigField field);
 
+/// The value of an interval field (Create, StatusCheck, ResultProcessing); empty for the others.
+QString batchConfigInterval(const BatchConfig &config, BatchConfigField field);
+/// Sets an interval field; does nothing for the others.
+void setBatchConfigInterval(BatchConfig &config, BatchConfigField field, const QString &value);
+/// The value of a numeric field (MaxRequests … AlertThresholdProcessingTime); 0 for the others.
+double batchConfigNumber(const BatchConfig &config, BatchConfigField field);
+/// Sets a numeric field (integer fields take the value's integer part); does nothing for the others.
+void setBatchConfigNumber(BatchConfig &config, BatchConfigField field, double value);
+
 /// The accepted range of a numeric field (integers, except the error-rate percentage).
 struct BatchConfigRange
 {

@@ -15,49 +15,6 @@ Q_DECLARE_METATYPE(batchmon::BatchConfigField)
 
 namespace {
 
-void setNumber(BatchConfig &c, BatchConfigField field, double value)
-{
-    switch (field) {
-    case BatchConfigField::MaxRequests:
-        c.batchMaxRequests = qint64(value);
-        break;
-    case BatchConfigField::TimeoutHours:
-        c.batchTimeoutHours = qint64(value);
-        break;
-    case BatchConfigField::MinSize:
-        c.batchMinSize = qint64(value);
-        break;
-    case BatchConfigField::MonitoringRetentionDays:
-        c.batchMonitoringRetentionDays = qint64(value);
-        break;
-    case BatchConfigField::AlertThresholdErrorRate:
-        c.batchAlertThresholdErrorRate = value;
-        break;
-    case BatchConfigField::AlertThresholdProcessingTime:
-        c.batchAlertThresholdProcessingTime = qint64(value);
-        break;
-    default:
-        QFAIL("not a numeric field");
-    }
-}
-
-void setInterval(BatchConfig &c, BatchConfigField field, const QString &value)
-{
-    switch (field) {
-    case BatchConfigField::CreateInterval:
-        c.batchCreateInterval = value;
-        break;
-    case BatchConfigField::StatusCheckInterval:
-        c.batchStatusCheckInterval = value;
-        break;
-    case BatchConfigField::ResultProcessingInterval:
-        c.batchResultProcessingInterval = value;
-        break;
-    default:
-        QFAIL("not an interval field");
-    }
-}
-
 /// What the codec says about `config` sent as a body: "" when it decodes.
 QString codecSays(const BatchConfig &config)
 {
@@ -161,7 +118,7 @@ private slots:
         BatchConfig c;
         c.batchMaxRequests = 50000;
         c.batchMinSize = 1;
-        setNumber(c, field, value);
+        setBatchConfigNumber(c, field, value);
         const QList<BatchConfigError> errors = validateBatchConfig(c);
         if (reason.isEmpty()) {
             QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).message));
@@ -242,7 +199,7 @@ private slots:
         for (BatchConfigField f : {BatchConfigField::CreateInterval, BatchConfigField::StatusCheckInterval,
                                    BatchConfigField::ResultProcessingInterval}) {
             BatchConfig c;
-            setInterval(c, f, value);
+            setBatchConfigInterval(c, f, value);
             QVERIFY(validateBatchConfig(c, BatchConfigRules::Codec).isEmpty());
             QVERIFY(codecSays(c).isEmpty());
             const QList<BatchConfigError> errors = validateBatchConfig(c);
