@@ -176,6 +176,23 @@ qint64 CronSchedule::periodSeconds() const
     return kind == Kind::EveryMinutes ? qint64(minutes) * 60 : 3600;
 }
 
+qint64 CronSchedule::nextAfterMs(qint64 afterMs) const
+{
+    constexpr qint64 hour = 3600 * 1000;
+    constexpr qint64 minute = 60 * 1000;
+    const qint64 hourStart = afterMs - ((afterMs % hour) + hour) % hour;
+    if (kind == Kind::HourlyAtMinute) {
+        const qint64 at = hourStart + minutes * minute;
+        return at > afterMs ? at : at + hour;
+    }
+    const int step = std::max(1, minutes);
+    for (int m = 0; m < 60; m += step) {
+        if (hourStart + m * minute > afterMs)
+            return hourStart + m * minute;
+    }
+    return hourStart + hour;
+}
+
 std::optional<CronSchedule> CronSchedule::parse(const QString &expression)
 {
     static const QRegularExpression form(QStringLiteral("^(\\*/)?([0-9]{1,2}) \\* \\* \\* \\*$"));

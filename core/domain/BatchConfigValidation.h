@@ -73,6 +73,9 @@ struct CronSchedule
 
     /// How often the schedule fires: N minutes, or an hour.
     qint64 periodSeconds() const;
+    /// When it fires next after `afterMs` (ms since the epoch, UTC), as cron does: "*\/N" at minutes
+    /// 0, N, 2N, … of every hour (so "*\/7" fires at :56 and then :00), "N" at minute N of every hour.
+    qint64 nextAfterMs(qint64 afterMs) const;
 
     static std::optional<CronSchedule> parse(const QString &expression);
 };

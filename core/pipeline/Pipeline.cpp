@@ -23,6 +23,12 @@ qint64 nextMultiple(qint64 afterMs, qint64 periodMs)
     return (afterMs / periodMs + 1) * periodMs;
 }
 
+/// The next tick after `afterMs`: the cron schedule's when there is one, else the fixed period's.
+qint64 nextTick(const std::optional<CronSchedule> &schedule, qint64 periodMs, qint64 afterMs)
+{
+    return schedule ? schedule->nextAfterMs(afterMs) : nextMultiple(afterMs, periodMs);
+}
+
 QDateTime at(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
@@ -46,9 +52,12 @@ std::variant<PipelineSettings, QString> PipelineSettings::from(const BatchConfig
     if (const auto errors = validateBatchConfig(c); !errors.isEmpty())
         return errors.first().message;
     PipelineSettings s;
-    s.createIntervalMs = CronSchedule::parse(c.batchCreateInterval)->periodSeconds() * 1000;
-    s.statusIntervalMs = CronSchedule::parse(c.batchStatusCheckInterval)->periodSeconds() * 1000;
-    s.resultIntervalMs = CronSchedule::parse(c.batchResultProcessingInterval)->periodSeconds() * 1000;
+    s.createSchedule = CronSchedule::parse(c.batchCreateInterval);
+    s.statusSchedule = CronSchedule::parse(c.batchStatusCheckInterval);
+    s.resultSchedule = CronSchedule::parse(c.batchResultProcessingInterval);
+    s.createIntervalMs = s.createSchedule->periodSeconds() * 1000;
+    s.statusIntervalMs = s.statusSchedule->periodSeconds() * 1000;
+    s.resultIntervalMs = s.resultSchedule->periodSeconds() * 1000;
     s.minSize = c.batchMinSize;
     s.maxRequests = c.batchMaxRequests;
     s.retentionDays = c.batchMonitoringRetentionDays;
@@ -62,6 +71,8 @@ PipelineSettings PipelineSettings::backfill(const PipelineSettings &live)
     PipelineSettings s = live;
     s.statusIntervalMs = std::max<qint64>(live.statusIntervalMs, 10 * 60 * 1000);
     s.resultIntervalMs = std::max<qint64>(live.resultIntervalMs, 5 * 60 * 1000);
+    s.statusSchedule.reset(); // the coarser fixed periods above
+    s.resultSchedule.reset();
     s.recordProgress = false;
     return s;
 }
@@ -165,9 +176,9 @@ StoreResult<TickReport> Pipeline::advanceTo(const QDateTime &now)
         m_paused = paused.value();
         const auto &s = m_settings;
         qint64 lastCreate = loaded.value();
-        qint64 nextCreate = nextMultiple(t, s.createIntervalMs);
-        qint64 nextStatus = nextMultiple(t, s.statusIntervalMs);
-        qint64 nextResult = nextMultiple(t, s.resultIntervalMs);
+        qint64 nextCreate = nextTick(s.createSchedule, s.createIntervalMs, t);
+        qint64 nextStatus = nextTick(s.statusSchedule, s.statusIntervalMs, t);
+        qint64 nextResult = nextTick(s.resultSchedule, s.resultIntervalMs, t);
         qint64 nextPurge = nextMultiple(t, kDayMs);
         while (true) {
             const qint64 tick = std::min({nextCreate, nextStatus, nextResult, nextPurge});
@@ -184,7 +195,7 @@ StoreResult<TickReport> Pipeline::advanceTo(const QDateTime &now)
                 lastCreate = tick;
                 if (auto sub = submitPending(tick, report); !sub)
                     return sub.error();
-                nextCreate += s.createIntervalMs;
+                nextCreate = nextTick(s.createSchedule, s.createIntervalMs, tick);
             }
             if (tick == nextPurge) {
                 if (auto p = purge(tick, report); !p)
@@ -192,9 +203,9 @@ StoreResult<TickReport> Pipeline::advanceTo(const QDateTime &now)
                 nextPurge += kDayMs;
             }
             if (tick == nextStatus)
-                nextStatus += s.statusIntervalMs;
+                nextStatus = nextTick(s.statusSchedule, s.statusIntervalMs, tick);
             if (tick == nextResult)
-                nextResult += s.resultIntervalMs;
+                nextResult = nextTick(s.resultSchedule, s.resultIntervalMs, tick);
             t = tick;
         }
         // Requests that arrived after the last creation tick are counted at the next one.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "domain/BatchConfigValidation.h"
 #include "pipeline/Provider.h"
 #include "pipeline/Workload.h"
 #include "store/AdminStore.h"
@@ -15,9 +16,15 @@ namespace batchmon {
 /// The seed's BATCH_* parameters as the pipeline uses them.
 struct PipelineSettings
 {
+    /// Fixed periods from the epoch, used where no cron schedule is set (the demo's 30-second polls,
+    /// a backfill's coarser ones); from() sets both, and the schedule decides.
     qint64 createIntervalMs = 5 * 60 * 1000;
     qint64 statusIntervalMs = 2 * 60 * 1000;
     qint64 resultIntervalMs = 60 * 1000;
+    /// The configuration's cron forms, fired as cron does ("7 * * * *" at minute 7 of every hour).
+    std::optional<CronSchedule> createSchedule;
+    std::optional<CronSchedule> statusSchedule;
+    std::optional<CronSchedule> resultSchedule;
     qint64 minSize = 10;
     qint64 maxRequests = 1000;
     qint64 retentionDays = 30;

@@ -13,6 +13,8 @@ PipelineSettings liveSettings(const PipelineSettings &configured)
     PipelineSettings s = configured;
     s.statusIntervalMs = 30 * 1000;
     s.resultIntervalMs = 30 * 1000;
+    s.statusSchedule.reset();
+    s.resultSchedule.reset();
     return s;
 }
 

@@ -84,6 +84,23 @@ private slots:
                          .arg(expression));
     }
 
+    void cronFiresAsCronDoes()
+    {
+        const qint64 t = QDateTime(QDate(2026, 11, 29), QTime(10, 0), Qt::UTC).toMSecsSinceEpoch();
+        const qint64 m = 60000;
+        const CronSchedule hourly = *CronSchedule::parse(QStringLiteral("7 * * * *"));
+        QCOMPARE(hourly.nextAfterMs(t), t + 7 * m);
+        QCOMPARE(hourly.nextAfterMs(t + 7 * m), t + 67 * m);
+        QCOMPARE(hourly.nextAfterMs(t - 1), t + 7 * m);
+        const CronSchedule every7 = *CronSchedule::parse(QStringLiteral("*/7 * * * *"));
+        QCOMPARE(every7.nextAfterMs(t), t + 7 * m);
+        QCOMPARE(every7.nextAfterMs(t + 55 * m), t + 56 * m);
+        QCOMPARE(every7.nextAfterMs(t + 56 * m), t + 60 * m); // a new hour starts again at :00
+        const CronSchedule top = *CronSchedule::parse(QStringLiteral("0 * * * *"));
+        QCOMPARE(top.nextAfterMs(t), t + 60 * m);
+        QCOMPARE(top.nextAfterMs(t - 1), t);
+    }
+
     void settingsFromConfig()
     {
         BatchConfig c;
@@ -94,6 +111,7 @@ private slots:
         QCOMPARE(std::get<PipelineSettings>(s).resultIntervalMs, 60000);
         c.batchStatusCheckInterval = QStringLiteral("*/7 * * * *");
         QCOMPARE(std::get<PipelineSettings>(PipelineSettings::from(c)).statusIntervalMs, 420000);
+        QCOMPARE(std::get<PipelineSettings>(PipelineSettings::from(c)).statusSchedule->minutes, 7);
         c.batchStatusCheckInterval = QStringLiteral("0 3 * * *");
         QCOMPARE(
             std::get<QString>(PipelineSettings::from(c)),
