@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <functional>
 #include <vector>
 
@@ -24,16 +25,21 @@ struct Dispatch
     qint64 startNs = 0; ///< on UiClock()
     qint64 durationNs = 0;
     qint64 paintNs = 0; ///< of it, in paint events (widgets' paintEvent and what they draw)
+    qint64 cpuNs = 0;   ///< the UI thread's CPU time in it: far below durationNs, the thread was waiting
     QEvent::Type type = QEvent::None;
     const char *receiverClass = ""; ///< the receiver's class, read before the dispatch
+    const char *parentClass = "";   ///< its parent's, for the many plain QWidgets
     QObject *receiver = nullptr;    ///< compare only: it may be gone afterwards
 
     double ms() const { return double(durationNs) / 1e6; }
     QString describe() const
     {
         const char *name = QMetaEnum::fromType<QEvent::Type>().valueToKey(type);
+        const QString to = qstrcmp(receiverClass, "QWidget") == 0 && *parentClass
+                               ? QStringLiteral("QWidget in %1").arg(QLatin1String(parentClass))
+                               : QString::fromLatin1(receiverClass);
         return QStringLiteral("%1 to %2")
-            .arg(name ? QString::fromLatin1(name) : QString::number(int(type)), QLatin1String(receiverClass));
+            .arg(name ? QString::fromLatin1(name) : QString::number(int(type)), to);
     }
 };
 
@@ -53,6 +59,14 @@ inline double nsToMs(qint64 ns)
     return double(ns) / 1e6;
 }
 
+/// The calling thread's CPU time.
+inline qint64 threadCpuNs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
 /// A QApplication that times each top-level dispatch of the UI thread, and the paint events inside
 /// it, and hands it to `observer`.
 class TimingApp : public QApplication
@@ -61,6 +75,8 @@ public:
     using QApplication::QApplication;
 
     std::function<void(const Dispatch &)> observer;
+    /// Each paint event: the widget and how long it took.
+    std::function<void(QObject *, qint64 ns)> paintObserver;
 
     bool notify(QObject *receiver, QEvent *event) override
     {
@@ -75,8 +91,11 @@ public:
             d.type = event->type();
             d.receiver = receiver;
             d.receiverClass = receiver ? receiver->metaObject()->className() : "";
+            d.parentClass =
+                receiver && receiver->parent() ? receiver->parent()->metaObject()->className() : "";
         }
         const qint64 paintBefore = m_paintNs;
+        const qint64 cpuStart = top ? threadCpuNs() : 0;
         const qint64 start = uiClockNs();
         ++m_depth;
         m_inPaint = m_inPaint || paint;
@@ -85,12 +104,16 @@ public:
             m_inPaint = false;
         --m_depth;
         const qint64 end = uiClockNs();
-        if (paint)
+        if (paint) {
             m_paintNs += end - start;
+            if (paintObserver)
+                paintObserver(receiver, end - start);
+        }
         if (top && observer) {
             d.startNs = start;
             d.durationNs = end - start;
             d.paintNs = m_paintNs - paintBefore;
+            d.cpuNs = threadCpuNs() - cpuStart;
             observer(d);
         }
         return r;
