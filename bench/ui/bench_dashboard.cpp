@@ -16,14 +16,17 @@
 // BATCHMON_BENCH_TRACE=1 on a --child-start run prints the UI thread's events of 1 ms or more and the
 // slow paints (with the monotonic clock at main(), for `perf record -k CLOCK_MONOTONIC`).
 #include "Charts.h"
+#include "ConfigPanel.h"
 #include "DashboardView.h"
 #include "JobTableModel.h"
 #include "MainWindow.h"
 #include "MetricCard.h"
 #include "MetricFigures.h"
+#include "ProfileStore.h"
 #include "ServerProcess.h"
 #include "Session.h"
 #include "UiProbe.h"
+#include "credentials/KeychainCredentialStore.h"
 #include "source/HttpSource.h"
 #include "source/LocalSource.h"
 
@@ -40,6 +43,7 @@
 #include <QProcess>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QThread>
@@ -189,15 +193,18 @@ int firstStartChild(int argc, char **argv)
     QString failure;
     GapProbe probe;
 
+    // As app/main.cpp: server tokens in the keychain, profiles in the settings (none for a new user).
+    KeychainCredentialStore credentials;
+    ProfileStore profiles(&credentials);
     const qint64 ctorStartNs = uiClockNs();
     const qint64 ctorStartCpuNs = processCpuNs();
     qint64 openedCpuNs = 0, endCpuNs = 0;
-    std::unique_ptr<MainWindow> window = std::make_unique<MainWindow>(demo);
+    std::unique_ptr<MainWindow> window = std::make_unique<MainWindow>(demo, &profiles);
     const qint64 ctorEndNs = uiClockNs();
     window->show();
     probe.arm();
     auto *source = window->findChild<LocalSource *>();
-    auto *view = qobject_cast<DashboardView *>(window->centralWidget());
+    DashboardView *view = window->dashboard();
     if (!source || !view) {
         say(QStringLiteral("BENCH_START failed=MainWindow has no LocalSource or DashboardView"));
         return 2;
@@ -552,9 +559,9 @@ private:
     int m_count = 0;
 };
 
-/// The dashboard as MainWindow builds it (DashboardView central, its status line in the status bar,
-/// 1280×800), over any source, with the session's handling timed: a slot connected before the
-/// dashboard's and one after.
+/// The dashboard as MainWindow::install() builds it (DashboardView and ConfigPanel in tabs, the status
+/// line in the status bar, 1280×800), over any source, with the session's handling timed: a slot connected
+/// before the dashboard's and one after.
 class DashboardRig
 {
 public:
@@ -563,14 +570,18 @@ public:
     {
         QObject::connect(&m_session, &Session::snapshotUpdated, &m_window,
                          [this] { m_handlerStart = uiClockNs(); });
-        m_view = new DashboardView(&m_session, banner, &m_window);
+        m_pages->setDocumentMode(true);
+        m_view = new DashboardView(&m_session, banner, m_pages);
+        m_pages->addTab(m_view, QStringLiteral("Dashboard"));
+        m_pages->addTab(new ConfigPanel(&m_session, m_pages),
+                        QStringLiteral("Batch configuration and scheduler"));
         QObject::connect(&m_session, &Session::statusChanged, &m_window, [this] {
             if (m_handlerStart && !m_handlerEnd)
                 m_handlerEnd = uiClockNs();
         });
         QObject::connect(&m_session, &Session::snapshotUpdated, &m_window, [this] { ++m_snapshots; });
-        m_window.setCentralWidget(m_view);
-        m_window.statusBar()->addWidget(m_view->statusLabel(), 1);
+        m_window.setCentralWidget(m_pages);
+        m_window.statusBar()->insertWidget(0, m_view->statusLabel(), 1);
         m_window.resize(1280, 800);
         m_window.show();
         m_app.observer = [this](const Dispatch &d) {
@@ -707,6 +718,7 @@ private:
     TimingApp &m_app;
     Session m_session;
     QMainWindow m_window;
+    QTabWidget *m_pages = new QTabWidget(&m_window);
     DashboardView *m_view = nullptr;
     GapProbe m_probe;
     qint64 m_handlerStart = 0;
@@ -830,6 +842,13 @@ void breakdown(DashboardRig &rig, int rounds)
         {QStringLiteral("updateCostSavingsChart"),
          [&](int) {
              updateCostSavingsChart(view->costChart(), *snap.historical);
+         }},
+        {QStringLiteral("ErrorBreakdownChart::setErrors"),
+         [&](int) {
+             QList<QPair<QString, qint64>> errors;
+             for (const ErrorSummaryEntry &e : snap.errors.value_or(QList<ErrorSummaryEntry>()))
+                 errors << qMakePair(e.error, e.count);
+             view->errorChart()->setErrors(errors);
          }},
         {QStringLiteral("ResourceChart::setResources"),
          [&](int) {
