@@ -58,6 +58,9 @@ public:
     /// empty when the table has rows.
     QString emptyText() const;
 
+    /// Whether every chart shows the current snapshot (see chartsUpdated()).
+    bool chartsCurrent() const { return !m_chartsPending; }
+
     using Action = JobCommand;
     /// The action on the table's selection (Retry, Cancel, Pause, Resume; PriorityNormal stands for
     /// the priority menu), enabled when the user may act and a selected job's status allows it.
@@ -90,6 +93,9 @@ public:
 
 signals:
     void actionFinished(bool ok);
+    /// Every chart shows the current snapshot (they follow the cards and the table by a few event-loop
+    /// turns, one chart a turn).
+    void chartsUpdated();
 
 private:
     void onSnapshotUpdated();
@@ -97,6 +103,7 @@ private:
     void updateStatus();
     void updateActions();
     void updateEmptyState();
+    void updateNextChart();
     bool eventFilter(QObject *watched, QEvent *event) override;
     void applyFilters(qint64 page);
     void runNext();
@@ -131,6 +138,8 @@ private:
     QMenu *m_priorityMenu;
     QAction *m_priority;
     QAction *m_retryAllFailed;
+    int m_chartStep = 0;
+    bool m_chartsPending = false;
     bool m_canAct = true;
     QString m_cannotActReason;
     std::function<bool(const QString &)> m_confirm;

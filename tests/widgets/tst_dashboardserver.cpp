@@ -97,6 +97,7 @@ private slots:
         QVERIFY(updated.wait(30000));
         QCOMPARE(session.state(), Session::State::Connected);
         QVERIFY(view.card(0)->value() != QStringLiteral("—"));
+        QTRY_VERIFY(view.chartsCurrent());
         QVERIFY(!view.resourceChart()->caption().isEmpty());
 
         // Only failed jobs, on the server's side.

@@ -185,8 +185,10 @@ private slots:
         view.resize(1280, 800);
         view.show();
         QSignalSpy updated(&session, &Session::snapshotUpdated);
+        QSignalSpy charts(&view, &DashboardView::chartsUpdated);
         session.refresh();
         QTRY_COMPARE(updated.count(), 1);
+        QTRY_COMPARE(charts.count(), 1);
 
         QCOMPARE(view.card(0)->value(), QStringLiteral("156"));
         QCOMPARE(view.card(0)->change(), QStringLiteral("▲ +6 vs previous 24h"));
@@ -310,8 +312,10 @@ private slots:
         none.errors = QList<ErrorSummaryEntry>{};
         source.snapshot = none;
         QSignalSpy updated(&session, &Session::snapshotUpdated);
+        QSignalSpy charts(&view, &DashboardView::chartsUpdated);
         session.refresh();
         QTRY_COMPARE(updated.count(), 1);
+        QTRY_COMPARE(charts.count(), 1);
         QCOMPARE(view.card(0)->value(), QStringLiteral("0"));
         QVERIFY(view.emptyText().startsWith(QStringLiteral("No jobs in this time range.")));
         QCOMPARE(view.queueChart()->emptyText(), QStringLiteral("No jobs yet"));

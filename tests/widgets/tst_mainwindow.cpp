@@ -55,7 +55,8 @@ private slots:
         QVERIFY(view->card(2)->value().startsWith(QLatin1Char('$')));
         QCOMPARE(view->jobTable()->model()->rowCount(), 50);
 
-        // The charts show the snapshot's numbers.
+        // The charts show the snapshot's numbers (they follow the table by a few event-loop turns).
+        QTRY_VERIFY(view->chartsCurrent());
         const MonitoringSnapshot &snap = *window.session()->snapshot();
         const QList<qreal> queues = view->queueChart()->values();
         QCOMPARE(queues.value(0), qreal(snap.queues.pending));
