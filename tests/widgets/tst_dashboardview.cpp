@@ -4,10 +4,10 @@
 #include "Appearance.h"
 #include "Charts.h"
 #include "DashboardView.h"
+#include "FixedSource.h"
 #include "JobTableModel.h"
 #include "MetricCard.h"
 #include "Session.h"
-#include "source/DataSource.h"
 
 #include <QChart>
 #include <QItemSelectionModel>
@@ -21,71 +21,6 @@
 using namespace batchmon;
 
 namespace {
-
-template<typename T> QFuture<ApiResult<T>> ready(ApiResult<T> r)
-{
-    return QtFuture::makeReadyFuture(std::move(r));
-}
-
-ApiError unsupported()
-{
-    ApiError e;
-    e.kind = ApiError::Kind::BadRequest;
-    e.message = QStringLiteral("not in this test");
-    return e;
-}
-
-/// A source that answers every refresh with the snapshot the test set, or with an error.
-class FixedSource : public DataSource
-{
-public:
-    std::optional<MonitoringSnapshot> snapshot;
-    ApiError error;
-
-    QFuture<ApiResult<MonitoringSnapshot>> fetchMonitoring(const MonitoringQuery &) override
-    {
-        return snapshot ? ready<MonitoringSnapshot>(*snapshot) : ready<MonitoringSnapshot>(error);
-    }
-    QFuture<ApiResult<Identity>> fetchIdentity() override
-    {
-        return ready<Identity>(Identity{QStringLiteral("tester"), Role::Admin});
-    }
-    QFuture<ApiResult<Job>> fetchJob(const QString &) override { return ready<Job>(unsupported()); }
-    QFuture<ApiResult<Job>> retryJob(const QString &) override { return ready<Job>(unsupported()); }
-    QFuture<ApiResult<Job>> cancelJob(const QString &) override { return ready<Job>(unsupported()); }
-    QFuture<ApiResult<Job>> pauseJob(const QString &) override { return ready<Job>(unsupported()); }
-    QFuture<ApiResult<Job>> resumeJob(const QString &) override { return ready<Job>(unsupported()); }
-    QFuture<ApiResult<Job>> setJobPriority(const QString &, JobPriority) override
-    {
-        return ready<Job>(unsupported());
-    }
-    QFuture<ApiResult<AlertConfig>> fetchAlertConfig() override { return ready<AlertConfig>(unsupported()); }
-    QFuture<ApiResult<AlertConfig>> updateAlertConfig(const AlertConfig &) override
-    {
-        return ready<AlertConfig>(unsupported());
-    }
-    QFuture<ApiResult<AlertEventPage>> fetchAlertEvents(const AlertEventQuery &) override
-    {
-        return ready<AlertEventPage>(unsupported());
-    }
-    QFuture<ApiResult<AlertEvent>> acknowledgeAlertEvent(qint64) override
-    {
-        return ready<AlertEvent>(unsupported());
-    }
-    QFuture<ApiResult<BatchConfig>> fetchConfig() override { return ready<BatchConfig>(BatchConfig()); }
-    QFuture<ApiResult<BatchConfig>> updateConfig(const BatchConfig &c) override
-    {
-        return ready<BatchConfig>(c);
-    }
-    QFuture<ApiResult<SchedulerState>> pauseScheduler() override
-    {
-        return ready<SchedulerState>(SchedulerState{true, true});
-    }
-    QFuture<ApiResult<SchedulerState>> resumeScheduler() override
-    {
-        return ready<SchedulerState>(SchedulerState());
-    }
-};
 
 const QDateTime kStart(QDate(2026, 11, 28), QTime(12, 0), Qt::UTC);
 
