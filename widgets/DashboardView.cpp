@@ -556,6 +556,9 @@ void DashboardView::runNext()
             m_run.newJobs << (m_run.action == Action::Retry
                                   ? tr("%1 is retried as %2.").arg(id, r.value().id)
                                   : tr("%1 is now %2.").arg(id, toWireString(r.value().status)));
+        } else if (m_run.total > 1 && r.error().kind == ApiError::Kind::Conflict &&
+                   r.error().message.contains(QLatin1String("was already retried as"))) {
+            ++m_run.retriedBefore; // its retry is the one to look at; not a failure of this run
         } else {
             m_run.failures << tr("%1: %2").arg(id, r.error().userMessage());
             // Without a connection or the right, the rest would fail the same way.
@@ -575,11 +578,17 @@ void DashboardView::finishRun()
     if (m_run.total == 1) {
         m_lastOutcome = ok ? m_run.newJobs.value(0) : m_run.failures.value(0);
     } else {
-        const int notSent = m_run.total - m_run.succeeded - int(m_run.failures.size());
+        const int notSent = m_run.total - m_run.succeeded - m_run.retriedBefore - int(m_run.failures.size());
         m_lastOutcome = tr("%1: %2 of %3 jobs done.")
                             .arg(ActionPlan::verb(m_run.action))
                             .arg(m_run.succeeded)
                             .arg(m_run.total);
+        if (m_run.retriedBefore > 0)
+            m_lastOutcome += QLatin1Char(' ') +
+                             (m_run.retriedBefore == 1
+                                  ? tr("1 had been retried before; its retry is the one to watch.")
+                                  : tr("%1 had been retried before; their retries are the ones to watch.")
+                                        .arg(m_run.retriedBefore));
         if (!m_run.failures.isEmpty())
             m_lastOutcome +=
                 QLatin1Char(' ') +

@@ -154,6 +154,7 @@ private:
         QList<Job> pending;
         int total = 0;
         int succeeded = 0;
+        int retriedBefore = 0; ///< refused because the job already has a retry (docs/api.md §11.1)
         QStringList newJobs;
         QStringList failures;
         bool active = false;

@@ -117,6 +117,11 @@ const QList<QStringList> &migrations()
                 " j.job_type, e.code, SUM(e.count) FROM job_errors e JOIN jobs j ON j.id = e.job_id"
                 " WHERE e.count > 0 GROUP BY 1, 2, 3"),
         },
+        // 5: a job's retries, so a job is retried once (its retry is retried after that) without
+        // scanning every job.
+        {
+            QStringLiteral("CREATE INDEX jobs_retry_of ON jobs (retry_of)"),
+        },
     };
     return all;
 }

@@ -86,6 +86,15 @@ StoreResult<StoredJob> JobActions::retry(const QString &id, const QString &actor
         if (!original)
             return original;
         const StoredJob &o = original.value();
+        // Once: a second retry of the same job would send the same requests twice. Its retry, if
+        // that fails too, is the one to retry.
+        auto retried = m_jobs.retriedBy(o.job.id);
+        if (!retried)
+            return retried.error();
+        if (retried.value())
+            return StoreError{StoreError::Kind::InvalidTransition,
+                              QStringLiteral("job %1 was already retried as %2; retry %2 if it failed too")
+                                  .arg(o.job.id, *retried.value())};
         auto newId = m_jobs.nextJobId();
         if (!newId)
             return newId.error();

@@ -157,6 +157,17 @@ StoreResult<QString> JobStore::nextJobId()
     return QStringLiteral("batch-job-%1").arg(q.value().value(0).toLongLong());
 }
 
+StoreResult<std::optional<QString>> JobStore::retriedBy(const QString &id)
+{
+    auto q = m_db.exec(
+        QStringLiteral("SELECT id FROM jobs WHERE retry_of = ? ORDER BY created_at DESC, id DESC"), {id});
+    if (!q)
+        return q.error();
+    if (!q.value().next())
+        return std::optional<QString>();
+    return std::optional<QString>(q.value().value(0).toString());
+}
+
 StoreResult<Done> JobStore::applyDelta(const QString &jobType, qint64 bucketStart, const Totals &delta)
 {
     if (delta.isZero())

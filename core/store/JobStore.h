@@ -28,6 +28,8 @@ public:
 
     /// A new id, "batch-job-N", unique across every process sharing the database.
     StoreResult<QString> nextJobId();
+    /// The id of the job that retries `id`, if there is one.
+    StoreResult<std::optional<QString>> retriedBy(const QString &id);
 
     /// Adds a new job; its timeline starts with its status at createdAt.
     StoreResult<Done> insert(const StoredJob &job, const QString &actor,

@@ -202,6 +202,15 @@ private slots:
         failedAgain.job.completedAt = kNow.addSecs(10);
         failedAgain.errorCounts = {{QStringLiteral("invalid_request"), first.job.requestCount}};
         QVERIFY(store.update(failedAgain, kNow.addSecs(10), QStringLiteral("provider")).ok());
+        // The original was retried already: retrying it again would send its requests twice.
+        const auto twice =
+            actions.retry(QStringLiteral("batch-job-7"), QStringLiteral("bob"), kNow.addSecs(15));
+        QVERIFY(!twice.ok());
+        QCOMPARE(twice.error().kind, StoreError::Kind::InvalidTransition);
+        QCOMPARE(twice.error().message,
+                 QStringLiteral("job batch-job-7 was already retried as %1; retry %1 if it "
+                                "failed too")
+                     .arg(first.job.id));
         const auto second = actions.retry(first.job.id, QStringLiteral("bob"), kNow.addSecs(20)).value();
         QCOMPARE(second.job.attempt, 3);
         QCOMPARE(second.job.retryOf, std::optional<QString>(first.job.id));
