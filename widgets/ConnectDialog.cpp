@@ -364,7 +364,11 @@ void ConnectDialog::finishTest(bool ok, const QString &message)
     showStatus(message, ok);
     if (ok)
         m_save->setFocus();
+    const bool thenSave = ok && m_saveAfterTest;
+    m_saveAfterTest = false;
     emit testFinished(ok);
+    if (thenSave)
+        save();
 }
 
 void ConnectDialog::abortTest()
@@ -385,7 +389,9 @@ void ConnectDialog::setState(TestState state)
     m_test->setEnabled(!testing && !m_saving);
     m_cancel->setEnabled(!m_saving);
     const bool canSave = state == TestState::Succeeded && !m_saving;
-    m_save->setEnabled(canSave);
+    // Save stays available: pressed before a test passed, it tests and then saves. (Disabled, its
+    // Alt+S went to the focused field instead: a new user's token became "s".)
+    m_save->setEnabled(!testing && !m_saving);
     // Enter tests until a test passed, then saves.
     m_save->setDefault(canSave);
     m_test->setDefault(!canSave);
@@ -430,8 +436,13 @@ void ConnectDialog::updatePersistenceNote()
 
 void ConnectDialog::save()
 {
-    if (m_state != TestState::Succeeded || m_saving)
+    if (m_saving || m_state == TestState::Testing)
         return;
+    if (m_state != TestState::Succeeded) {
+        m_saveAfterTest = true;
+        testConnection();
+        return;
+    }
     if (!m_savedName.isEmpty()) {
         accept(); // saved already; the button now closes the dialog
         return;

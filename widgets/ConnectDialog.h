@@ -131,6 +131,7 @@ private:
     std::optional<ApiError> m_lastError;
     bool m_nameEdited = false;
     bool m_saving = false;
+    bool m_saveAfterTest = false; ///< Save was pressed before a test passed: test, then save
 
     QLineEdit *m_name;
     QLineEdit *m_url;

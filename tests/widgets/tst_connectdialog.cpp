@@ -79,13 +79,37 @@ private slots:
         QCOMPARE(m_server->url().scheme(), QStringLiteral("http"));
     }
 
+    void saveBeforeATestTestsFirst()
+    {
+        auto store = newStore();
+        ConnectDialog d(store.get());
+        d.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&d));
+        fill(d, m_server->url().toString(), m_admin + QStringLiteral("x"));
+        // Alt+S is Save even before a test: it never lands in the token field.
+        QSignalSpy finished(&d, &ConnectDialog::testFinished);
+        QSignalSpy saved(&d, &ConnectDialog::saved);
+        QTest::keyClick(d.tokenEdit(), Qt::Key_S, Qt::AltModifier);
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().first().toBool(), false); // the wrong token: tested, explained, not saved
+        QCOMPARE(d.tokenEdit()->text(), m_admin + QStringLiteral("x"));
+        QCOMPARE(saved.count(), 0);
+        QVERIFY(store->profiles().isEmpty());
+        d.tokenEdit()->setText(m_admin);
+        d.saveButton()->click();
+        QVERIFY(finished.wait(30000));
+        QTRY_COMPARE(saved.count(), 1);
+        QCOMPARE(store->profiles().size(), 1);
+    }
+
     void successThenSave()
     {
         auto store = newStore();
         ConnectDialog d(store.get());
         d.show();
         QVERIFY(QTest::qWaitForWindowExposed(&d));
-        QVERIFY(!d.saveButton()->isEnabled());
+        QVERIFY(d.saveButton()->isEnabled()); // it tests first, then saves
+        QVERIFY(!d.saveButton()->isDefault());
         QVERIFY(d.testButton()->isDefault());
         QVERIFY(!d.allowHttpBox()->isVisible()); // loopback needs no permission
         fill(d, m_server->url().toString(), m_admin);
@@ -111,7 +135,7 @@ private slots:
         // An edit of the connection asks for a new test; going back to the tested values does not.
         d.tokenEdit()->setText(m_admin + QStringLiteral("x"));
         QCOMPARE(d.testState(), ConnectDialog::TestState::NotTested);
-        QVERIFY(!d.saveButton()->isEnabled());
+        QVERIFY(!d.saveButton()->isDefault());
         QVERIFY(d.testButton()->isDefault());
         QVERIFY(d.statusText().contains(QStringLiteral("Test the connection again")));
         d.tokenEdit()->setText(m_admin);
@@ -191,9 +215,12 @@ private slots:
         QCOMPARE(d.lastError()->kind, ApiError::Kind::Unauthorized);
         QVERIFY2(d.statusText().contains(QStringLiteral("refused the token")), qPrintable(d.statusText()));
         QVERIFY(d.statusText().contains(QStringLiteral("batchmon-server token add NAME --role admin")));
-        QVERIFY(!d.saveButton()->isEnabled());
+        QVERIFY(d.testState() != ConnectDialog::TestState::Succeeded);
         screenshot(d, QStringLiteral("connect-unauthorized.png"));
-        d.save(); // refused without a successful test
+        QSignalSpy finished(&d, &ConnectDialog::testFinished);
+        d.save(); // tests again first, and saves nothing when the test fails
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().first().toBool(), false);
         QVERIFY(store->profiles().isEmpty());
         QVERIFY(d.isVisible());
 
@@ -219,7 +246,7 @@ private slots:
                      QStringLiteral("Nothing accepts connections on 127.0.0.1, port %1").arg(port)),
                  qPrintable(d.statusText()));
         QVERIFY(d.statusText().contains(QStringLiteral("batchmon-server is running")));
-        QVERIFY(!d.saveButton()->isEnabled());
+        QVERIFY(d.testState() != ConnectDialog::TestState::Succeeded);
         screenshot(d, QStringLiteral("connect-offline.png"));
     }
 
@@ -280,7 +307,7 @@ private slots:
         QVERIFY2(d.statusText().contains(QStringLiteral("certificate is not trusted")),
                  qPrintable(d.statusText()));
         QVERIFY(d.statusText().contains(QStringLiteral("choose that CA file")));
-        QVERIFY(!d.saveButton()->isEnabled());
+        QVERIFY(d.testState() != ConnectDialog::TestState::Succeeded);
         screenshot(d, QStringLiteral("connect-tls.png"));
 
         // The wrong file as CA: the server's key is explained before anything is sent.
@@ -318,7 +345,7 @@ private slots:
         QCOMPARE(d.urlEdit()->text(), m_server->url().toString());
         QCOMPARE(d.tokenEdit()->text(), m_admin);
         QCOMPARE(d.tokenEdit()->echoMode(), QLineEdit::Password);
-        QVERIFY(!d.saveButton()->isEnabled()); // even an unchanged profile is tested before it is saved
+        QVERIFY(!d.saveButton()->isDefault()); // even an unchanged profile is tested before it is saved
 
         QVERIFY(runTest(d));
         d.nameEdit()->setText(QStringLiteral("New name"));
