@@ -127,10 +127,12 @@ QString ActionPlan::question() const
                            "as %n new jobs.",
                            nullptr, n)
                             .arg(requests);
-        text += QLatin1Char(' ') +
-                (m_estimatedCost
-                     ? tr("Estimated cost: about %1 at batch prices.").arg(formatDollars(*m_estimatedCost))
-                     : tr("The cost cannot be estimated: nothing in this range has been billed yet."));
+        text +=
+            QLatin1Char(' ') +
+            (!m_estimatedCost ? tr("The cost cannot be estimated: nothing in this range has been billed yet.")
+             : m_estimatedCost->micros() < 5000
+                 ? tr("Estimated cost: less than a cent at batch prices.")
+                 : tr("Estimated cost: about %1 at batch prices.").arg(formatDollars(*m_estimatedCost)));
         break;
     case JobCommand::Cancel: {
         const bool atProvider = std::any_of(m_eligible.begin(), m_eligible.end(), [](const Job &j) {
@@ -139,9 +141,9 @@ QString ActionPlan::question() const
         text = n == 1 ? tr("Cancel %1? %2 requests will not be processed.").arg(first.id, requests)
                       : tr("Cancel %n jobs? %1 requests will not be processed.", nullptr, n).arg(requests);
         if (atProvider)
-            text += QLatin1Char(' ') +
-                    tr("Jobs already at the provider are cancelled there; requests it has processed are "
-                       "kept and billed.");
+            text += QLatin1Char(' ') + tr("Jobs already at the provider are cancelled there; requests the "
+                                          "provider has already processed "
+                                          "are kept and billed.");
         break;
     }
     case JobCommand::Pause:
@@ -176,10 +178,11 @@ QString ActionPlan::question() const
         break;
     }
     }
-    if (m_skipped > 0)
-        text +=
-            QLatin1Char(' ') +
-            tr("%n selected job(s) will be left alone: their status does not allow it.", nullptr, m_skipped);
+    if (m_skipped == 1)
+        text += QLatin1Char(' ') + tr("1 selected job will be left alone: its status does not allow it.");
+    else if (m_skipped > 1)
+        text += QLatin1Char(' ') +
+                tr("%1 selected jobs will be left alone: their status does not allow it.").arg(m_skipped);
     return text;
 }
 

@@ -71,11 +71,21 @@ DashboardFigures DashboardFigures::of(const MonitoringSnapshot &s, const QLocale
 
     const CostSavings &c = sum.costSavings;
     f.costSavings.value = formatDollars(c.currentPeriod, locale);
-    if (c.savingsPercentage)
-        f.costSavings.change = locale.toString(*c.savingsPercentage, 'f', 1) + tr(" % vs individual API");
+    const QString share = c.savingsPercentage
+                              ? locale.toString(*c.savingsPercentage, 'f', 1) + tr(" % vs individual API")
+                              : QString();
+    f.costSavings.change = share;
     if (prev) {
+        // The arrow is the change against the previous period, so that change comes first: an arrow
+        // in front of "49.7 % vs individual API" read as a fall of the share.
         const qint64 d = c.currentPeriod.micros() - prev->costSavings.micros();
         f.costSavings.trend = trendOf(double(d));
+        const QString money = formatDollars(Money::fromMicros(std::llabs(d)), locale);
+        f.costSavings.change = (d > 0   ? QStringLiteral("+")
+                                : d < 0 ? QStringLiteral("−")
+                                        : QString()) +
+                               money + vsPrevious +
+                               (share.isEmpty() ? QString() : QStringLiteral(" · ") + share);
     }
     f.costSavings.good = c.currentPeriod.micros() >= 0;
 

@@ -174,8 +174,9 @@ QueueStatusChart::QueueStatusChart(QWidget *parent) : PaletteChartView(parent), 
     setEmptyText(tr("No data yet"));
     connect(m_set, &QBarSet::hovered, this, [this, categories](bool on, int i) {
         if (on)
-            QToolTip::showText(QCursor::pos(),
-                               tr("%1: %n job(s)", nullptr, int(m_set->at(i))).arg(categories->at(i)));
+            QToolTip::showText(
+                QCursor::pos(),
+                tr("%1: %2 jobs").arg(categories->at(i), QLocale().toString(qint64(m_set->at(i)))));
         else
             QToolTip::hideText();
     });
@@ -293,7 +294,7 @@ void TrendChart::setBuckets(const QList<HistoricalBucket> &buckets, const QList<
     }
     setEmptyText({});
     qreal low = 0;
-    qreal high = 1;
+    qreal high = 0; // the axis fits the values: a fixed floor of 1 flattened a range of cents
     QList<QList<QPointF>> all;
     for (int s = 0; s < m_series.size(); ++s) {
         QList<QPointF> points;
@@ -340,7 +341,7 @@ void TrendChart::setBuckets(const QList<HistoricalBucket> &buckets, const QList<
     if (m_labelFormat == QLatin1String("%.0f") && low >= 0) {
         countAxis(m_values, high / 1.2 * 1.05); // whole numbers: 0, 250, 500, … and never 0, 1, 1, 2
     } else {
-        m_values->setRange(low, high * 1.05);
+        m_values->setRange(low, high > 0 ? high * 1.05 : 1);
         m_values->applyNiceNumbers(); // 0.00, 0.50, 1.00, … rather than 0, 0.37, 0.73
     }
 }
@@ -373,9 +374,9 @@ ErrorBreakdownChart::ErrorBreakdownChart(QWidget *parent)
     adopt(chart);
     connect(m_set, &QBarSet::hovered, this, [this](bool on, int i) {
         if (on)
-            QToolTip::showText(
-                QCursor::pos(),
-                tr("%1: %n failed request(s)", nullptr, int(m_set->at(i))).arg(m_categories->at(i)));
+            QToolTip::showText(QCursor::pos(),
+                               tr("%1: %2 failed requests")
+                                   .arg(m_categories->at(i), QLocale().toString(qint64(m_set->at(i)))));
         else
             QToolTip::hideText();
     });

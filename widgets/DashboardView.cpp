@@ -8,6 +8,7 @@
 #include "JobTableModel.h"
 #include "MetricCard.h"
 #include "MetricFigures.h"
+#include "ModelsInfo.h"
 #include "Session.h"
 #include "source/DataSource.h"
 
@@ -61,7 +62,7 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
       m_typeFilter(new QComboBox(this)), m_search(new QLineEdit(this)),
       m_previous(new QPushButton(tr("◀ &Newer"), this)), m_next(new QPushButton(tr("&Older ▶"), this)),
       m_page(new QLabel(this)), m_table(new QTableView(this)), m_selection(new QLabel(this)),
-      m_empty(new QLabel(m_table->viewport())), m_status(new QLabel(this))
+      m_warning(new QLabel(this)), m_empty(new QLabel(m_table->viewport())), m_status(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
 
@@ -87,6 +88,22 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     });
     top->addWidget(m_range);
     layout->addLayout(top);
+
+    // Stale or missing data is said above the figures, not only in the status bar: cards and charts
+    // that look live while the server is gone mislead.
+    m_warning->setWordWrap(true);
+    m_warning->setAutoFillBackground(true);
+    m_warning->setMargin(6);
+    m_warning->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse |
+                                       Qt::LinksAccessibleByKeyboard);
+    m_warning->hide();
+    connect(m_warning, &QLabel::linkActivated, this, [this](const QString &link) {
+        if (link == QLatin1String("edit"))
+            emit editConnectionRequested();
+        else if (link == QLatin1String("retry"))
+            m_session->refresh();
+    });
+    layout->addWidget(m_warning);
 
     auto *cards = new QHBoxLayout;
     for (const QString &title : {tr("Total Jobs"), tr("Success Rate"), tr("Cost Savings"),
@@ -118,7 +135,9 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     auto *filters = new QHBoxLayout;
     m_statusFilter->addItem(tr("All statuses"));
     for (JobStatus st : allJobStatuses())
-        m_statusFilter->addItem(toWireString(st), toWireString(st));
+        m_statusFilter->addItem(statusDisplayName(st), toWireString(st));
+    m_statusFilter->setToolTip(tr("Filters the job table. The cards and charts cover every status; the job "
+                                  "type filter narrows them too."));
     m_typeFilter->addItem(tr("All job types"));
     m_search->setPlaceholderText(tr("Search job or batch id on this page (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
@@ -160,6 +179,20 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     });
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_table, &QWidget::customContextMenuRequested, this, &DashboardView::showMenu);
+    // Shift+F10 opens the menu like the Menu key, at the current row.
+    auto *menuKey =
+        new QShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F10), m_table, nullptr, nullptr, Qt::WidgetShortcut);
+    connect(menuKey, &QShortcut::activated, this,
+            [this] { showMenu(m_table->visualRect(m_table->currentIndex()).center()); });
+    // The server pages by creation time; a click on a header sorts the page shown, and says so.
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this] {
+        m_table->horizontalHeader()->setToolTip(tr("Sorting orders the jobs on this page; the pages follow "
+                                                   "creation time, newest first."));
+        if (const auto &s = m_session->snapshot(); s && s->pagination)
+            m_page->setText(tr("Page %1 of %2 (sorted within the page)")
+                                .arg(s->pagination->page)
+                                .arg(std::max<qint64>(1, s->pagination->totalPages)));
+    });
 
     m_proxy->setSourceModel(m_jobs);
     m_table->setModel(m_proxy);
@@ -230,7 +263,10 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     actions->addWidget(retryAll);
     layout->addLayout(actions);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_status->setWordWrap(true);
+    // One line: wrapping made the status bar grow and the table jump with every message.
+    m_status->setWordWrap(false);
+    m_status->setMinimumWidth(100);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     layout->addWidget(m_status);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &DashboardView::updateActions);
@@ -238,7 +274,9 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     connect(m_proxy, &QAbstractItemModel::dataChanged, this, &DashboardView::updateActions);
     updateActions();
 
-    setTabOrder(m_range, m_statusFilter);
+    // Top to bottom, as the eye reads: range, chart tabs, filters, table, actions.
+    setTabOrder(m_range, m_chartTabs);
+    setTabOrder(m_chartTabs, m_statusFilter);
     setTabOrder(m_statusFilter, m_typeFilter);
     setTabOrder(m_typeFilter, m_search);
     setTabOrder(m_search, m_previous);
@@ -248,6 +286,7 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     connect(m_session, &Session::snapshotUpdated, this, &DashboardView::onSnapshotUpdated);
     connect(m_session, &Session::statusChanged, this, &DashboardView::updateStatus);
     connect(m_session, &Session::statusChanged, this, &DashboardView::updateEmptyState);
+    connect(m_session, &Session::statusChanged, this, &DashboardView::updateWarning);
     connect(m_session, &Session::statusChanged, this, &DashboardView::updateActions);
     // "Updated 12 s ago" keeps counting between refreshes.
     auto *tick = new QTimer(this);
@@ -255,6 +294,45 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     tick->start(1000);
     updateStatus();
     updateEmptyState();
+}
+
+void DashboardView::updateWarning()
+{
+    const Session::State state = m_session->state();
+    if (state != Session::State::Stale && state != Session::State::Failed) {
+        m_warning->hide();
+        return;
+    }
+    const auto &error = m_session->lastError();
+    const bool fixable =
+        error && (error->kind == ApiError::Kind::Unauthorized || error->kind == ApiError::Kind::Forbidden ||
+                  error->kind == ApiError::Kind::Tls);
+    QString text =
+        QStringLiteral("⚠ ") + m_session->statusText(QDateTime::currentDateTimeUtc()).toHtmlEscaped();
+    if (state == Session::State::Stale)
+        text += QStringLiteral(" ") + tr("The figures below are from then.");
+    text += QStringLiteral(" &nbsp;<a href=\"retry\">%1</a>").arg(tr("Try now"));
+    if (fixable)
+        text += QStringLiteral(" &nbsp;<a href=\"edit\">%1</a>").arg(tr("Edit the connection…"));
+    m_warning->setText(text);
+    // Amber that reads on light and dark windows alike, with dark text on it.
+    QPalette p = m_warning->palette();
+    p.setColor(QPalette::Window, QColor(0xf6, 0xc3, 0x4a));
+    p.setColor(QPalette::WindowText, QColor(0x20, 0x20, 0x20));
+    p.setColor(QPalette::Link, QColor(0x10, 0x3a, 0x8a));
+    m_warning->setPalette(p);
+    m_warning->show();
+}
+
+void DashboardView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        // Rich text keeps the link colour of the palette it was laid out with: lay it out again.
+        const QString banner = m_banner->text();
+        m_banner->clear();
+        m_banner->setText(banner);
+    }
 }
 
 QString DashboardView::emptyText() const
@@ -336,7 +414,10 @@ void DashboardView::onSnapshotUpdated()
     }
     if (snapshot->pagination) {
         const Pagination &p = *snapshot->pagination;
-        m_page->setText(tr("Page %1 of %2").arg(p.page).arg(std::max<qint64>(1, p.totalPages)));
+        const bool sorted = m_table->horizontalHeader()->sortIndicatorSection() >= 0;
+        m_page->setText((sorted ? tr("Page %1 of %2 (sorted within the page)") : tr("Page %1 of %2"))
+                            .arg(p.page)
+                            .arg(std::max<qint64>(1, p.totalPages)));
         m_previous->setEnabled(p.page > 1);
         m_next->setEnabled(p.page < p.totalPages);
     }
@@ -438,8 +519,9 @@ void DashboardView::updateActions()
     m_retryAllFailed->setToolTip(
         m_canAct ? tr("Every failed or expired job of this range and filters, on all pages.")
                  : m_cannotActReason);
-    m_selection->setText(jobs.isEmpty() ? tr("No job selected")
-                                        : tr("%n job(s) selected:", nullptr, int(jobs.size())));
+    m_selection->setText(jobs.isEmpty()     ? tr("No job selected")
+                         : jobs.size() == 1 ? tr("1 job selected:")
+                                            : tr("%1 jobs selected:").arg(jobs.size()));
 }
 
 void DashboardView::showMenu(const QPoint &position)
@@ -490,12 +572,28 @@ void DashboardView::run(Action action, const QList<Job> &jobs)
         emit actionFinished(false);
         return;
     }
-    const bool yes = m_confirm ? m_confirm(m_lastQuestion)
-                               : QMessageBox::question(this, ActionPlan::verb(action), m_lastQuestion,
-                                                       QMessageBox::Yes | QMessageBox::No,
-                                                       QMessageBox::No) == QMessageBox::Yes;
-    if (!yes)
+    bool yes = false;
+    if (m_confirm) {
+        yes = m_confirm(m_lastQuestion);
+    } else {
+        // Buttons that say what they do: "Cancel" / "No" under "Cancel 3 jobs?" was a riddle.
+        QMessageBox box(QMessageBox::Question, ActionPlan::verb(action), m_lastQuestion,
+                        QMessageBox::NoButton, this);
+        QPushButton *go =
+            box.addButton(plan.eligible().size() == 1
+                              ? tr("%1 the job").arg(ActionPlan::verb(action))
+                              : tr("%1 %2 jobs").arg(ActionPlan::verb(action)).arg(plan.eligible().size()),
+                          QMessageBox::AcceptRole);
+        QPushButton *keep = box.addButton(tr("Leave as it is"), QMessageBox::RejectRole);
+        box.setDefaultButton(keep);
+        box.exec();
+        yes = box.clickedButton() == go;
+    }
+    if (!yes) {
+        m_lastOutcome.clear(); // "Looking for failed jobs…" and the like are over
+        updateStatus();
         return;
+    }
     m_run = Run();
     m_run.action = action;
     m_run.pending = plan.eligible();
@@ -592,9 +690,9 @@ void DashboardView::finishRun()
         if (!m_run.failures.isEmpty())
             m_lastOutcome +=
                 QLatin1Char(' ') +
-                tr("%n refused, first: %1", nullptr, int(m_run.failures.size())).arg(m_run.failures.first());
+                tr("%1 refused, the first: %2").arg(m_run.failures.size()).arg(m_run.failures.first());
         if (notSent > 0)
-            m_lastOutcome += QLatin1Char(' ') + tr("%n not sent after that error.", nullptr, notSent);
+            m_lastOutcome += QLatin1Char(' ') + tr("%1 not sent after that error.").arg(notSent);
     }
     m_lastOutcomeAt = QDateTime::currentDateTimeUtc();
     m_run.active = false;
@@ -652,8 +750,12 @@ void DashboardView::updateStatus()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     // An action's outcome stays in view for 10 s next to the connection's state.
     const bool recent = m_lastOutcomeAt.isValid() && m_lastOutcomeAt.secsTo(now) < 10;
-    m_status->setText((recent ? m_lastOutcome + QStringLiteral("  ·  ") : QString()) +
-                      m_session->statusText(now));
+    const QString text =
+        (recent ? m_lastOutcome + QStringLiteral("  ·  ") : QString()) + m_session->statusText(now);
+    m_status->setText(text);
+    m_status->setToolTip(text);
+    if (m_warning->isVisible())
+        updateWarning(); // its "… ago" and "in … s" count too
 }
 
 } // namespace batchmon

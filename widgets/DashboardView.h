@@ -91,8 +91,15 @@ public:
     /// The last action's outcome as shown to the user.
     QString lastOutcome() const { return m_lastOutcome; }
 
+    /// The strip over the cards while the data is stale or missing ("Showing data from …"); hidden
+    /// while the data is current.
+    QLabel *warning() const { return m_warning; }
+
 signals:
     void actionFinished(bool ok);
+    /// The user asked to fix the connection (the warning's link, shown for a refused token or an
+    /// untrusted certificate).
+    void editConnectionRequested();
     /// Every chart shows the current snapshot (they follow the cards and the table by a few event-loop
     /// turns, one chart a turn).
     void chartsUpdated();
@@ -103,6 +110,8 @@ private:
     void updateStatus();
     void updateActions();
     void updateEmptyState();
+    void updateWarning();
+    void changeEvent(QEvent *event) override;
     void updateNextChart();
     bool eventFilter(QObject *watched, QEvent *event) override;
     void applyFilters(qint64 page);
@@ -129,6 +138,7 @@ private:
     QLabel *m_page;
     QTableView *m_table;
     QLabel *m_selection;
+    QLabel *m_warning;
     QLabel *m_empty;
     QLabel *m_status;
     QAction *m_retry;

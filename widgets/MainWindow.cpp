@@ -14,13 +14,17 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QFutureWatcher>
+#include <QGuiApplication>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QProgressBar>
+#include <QScreen>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 
@@ -75,12 +79,31 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
         modes->addAction(a);
     }
     m_jobsMenu = menuBar()->addMenu(tr("&Jobs"));
+    auto *helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(tr("&About batchmon"), this, [this] {
+        QMessageBox::about(
+            this, tr("About batchmon"),
+            tr("<h3>batchmon %1</h3><p>Monitor and steer LLM batch-processing pipelines: batch jobs, queues, "
+               "throughput, errors, cost and savings, with admin actions and alerts.</p><p>Data comes from a "
+               "<code>batchmon-server</code> (File ▸ Connect to a server…) or the built-in demo workspace. "
+               "Server tokens are kept in the desktop's keychain.</p><p>Licensed under the GNU GPL, version "
+               "3 or "
+               "later.</p>")
+                .arg(QApplication::applicationVersion().toHtmlEscaped()));
+    });
+    helpMenu->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 
     statusBar()->addPermanentWidget(m_scheduler);
     statusBar()->addPermanentWidget(m_identity);
     connect(m_profiles, &ProfileStore::profilesChanged, this, &MainWindow::rebuildConnectionsMenu);
 
-    resize(1280, 800);
+    // Where the user left it; the first time 1280×800, or less on a smaller screen (frame included).
+    if (!restoreGeometry(QSettings().value(QStringLiteral("window/geometry")).toByteArray())) {
+        const QRect screen = QGuiApplication::primaryScreen()
+                                 ? QGuiApplication::primaryScreen()->availableGeometry()
+                                 : QRect(0, 0, 1280, 800);
+        resize(std::min(1280, screen.width() - 40), std::min(800, screen.height() - 60));
+    }
     const QString last = m_profiles->lastUsed();
     if (!last.isEmpty() && m_profiles->contains(last))
         openProfile(last);
@@ -91,6 +114,12 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
 MainWindow::~MainWindow()
 {
     closeConnection();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::closeConnection()
@@ -125,6 +154,13 @@ void MainWindow::install(DataSource *source, const QString &banner, const QStrin
     m_pages->addTab(m_config, tr("Batch configuration and scheduler"));
     setCentralWidget(m_pages);
     setWindowTitle(tr("%1 — batchmon").arg(title));
+    connect(m_dashboard, &DashboardView::editConnectionRequested, this, [this] {
+        if (m_profile.isEmpty())
+            return;
+        ConnectDialog dialog(m_profiles, m_profile, this);
+        if (dialog.exec() == QDialog::Accepted && !dialog.savedName().isEmpty())
+            openProfile(dialog.savedName());
+    });
     connect(m_dashboard->banner(), &QLabel::linkActivated, this, [this](const QString &link) {
         if (link == QLatin1String("connect"))
             connectToServer();
@@ -167,6 +203,7 @@ void MainWindow::openDemo()
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 100);
     m_progress->setFormat(tr("Preparing the demo workspace: %p%"));
+    m_progress->setMinimumWidth(m_progress->fontMetrics().horizontalAdvance(m_progress->format()) + 60);
     statusBar()->addPermanentWidget(m_progress);
     connect(demo, &LocalSource::openProgress, m_progress, &QProgressBar::setValue);
     connect(demo, &LocalSource::opened, this, [this] {

@@ -61,6 +61,9 @@ signals:
     /// Opening the profile failed before a session existed (no token, CA file unreadable…).
     void connectionFailed(const QString &message);
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
     void closeConnection();
     void install(DataSource *source, const QString &banner, const QString &title);

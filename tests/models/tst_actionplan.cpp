@@ -62,8 +62,8 @@ private slots:
         QCOMPARE(
             plan.question(),
             QStringLiteral("Retry 2 jobs? Their 2,000 failed or unfinished requests go to the provider again "
-                           "as 2 new jobs. Estimated cost: about $4.00 at batch prices. 1 selected job(s) "
-                           "will be left alone: their status does not allow it."));
+                           "as 2 new jobs. Estimated cost: about $4.00 at batch prices. 1 selected job "
+                           "will be left alone: its status does not allow it."));
         // Nothing billed anywhere: the confirmation says so rather than showing $0.
         const ActionPlan unpriced(JobCommand::Retry, jobs);
         QVERIFY(!unpriced.estimatedCost());

@@ -54,6 +54,7 @@ private slots:
         QCOMPARE(f.averageProcessingTime.change, QStringLiteral("−2 min vs previous 24h"));
         QVERIFY(f.averageProcessingTime.good);
         QCOMPARE(f.costSavings.trend, Trend::Up);
+        QCOMPARE(f.costSavings.change, QStringLiteral("+$34.56 vs previous 24h · 48.2 % vs individual API"));
     }
 
     void dollars_data()

@@ -101,7 +101,7 @@ private slots:
         QVERIFY(!view.resourceChart()->caption().isEmpty());
 
         // Only failed jobs, on the server's side.
-        view.statusFilter()->setCurrentIndex(view.statusFilter()->findText(QStringLiteral("failed")));
+        view.statusFilter()->setCurrentIndex(view.statusFilter()->findData(QStringLiteral("failed")));
         QVERIFY(updated.wait(30000));
         QTableView *table = view.jobTable();
         QVERIFY2(table->model()->rowCount() >= 3,
@@ -129,7 +129,7 @@ private slots:
         QVERIFY(acted.wait(30000));
         QCOMPARE(acted.last().first().toBool(), true);
         QVERIFY2(asked.startsWith(QStringLiteral("Retry %1?").arg(failedId)), qPrintable(asked));
-        QVERIFY2(asked.contains(QStringLiteral("Estimated cost: about $")) ||
+        QVERIFY2(asked.contains(QStringLiteral("Estimated cost: ")) ||
                      asked.contains(QStringLiteral("cannot be estimated")),
                  qPrintable(asked));
         QVERIFY2(view.lastOutcome().startsWith(failedId + QStringLiteral(" is retried as ")),
@@ -137,7 +137,7 @@ private slots:
         const QString newId = view.lastOutcome().section(QStringLiteral(" is retried as "), 1).chopped(1);
 
         // The new job appears, pending, linked to the one retried.
-        view.statusFilter()->setCurrentIndex(view.statusFilter()->findText(QStringLiteral("pending")));
+        view.statusFilter()->setCurrentIndex(view.statusFilter()->findData(QStringLiteral("pending")));
         QVERIFY(QTest::qWaitFor([&] { return rowOf(table, newId) >= 0; }, 30000));
         const int row = rowOf(table, newId);
         QCOMPARE(table->model()->index(row, JobTableModel::Status).data().toString(),
@@ -147,7 +147,7 @@ private slots:
         QCOMPARE(fetched.value().retryOf, std::optional<QString>(failedId));
 
         // A selection of two failed jobs is retried in one action.
-        view.statusFilter()->setCurrentIndex(view.statusFilter()->findText(QStringLiteral("failed")));
+        view.statusFilter()->setCurrentIndex(view.statusFilter()->findData(QStringLiteral("failed")));
         QVERIFY(QTest::qWaitFor([&] { return rowOf(table, moreFailed.last()) >= 0; }, 30000));
         select(table, moreFailed);
         view.action(DashboardView::Action::Retry)->trigger();
@@ -157,7 +157,7 @@ private slots:
         QCOMPARE(view.lastOutcome(), QStringLiteral("Retry: 2 of 2 jobs done."));
 
         // A selection of two pending jobs is held back in one action.
-        view.statusFilter()->setCurrentIndex(view.statusFilter()->findText(QStringLiteral("pending")));
+        view.statusFilter()->setCurrentIndex(view.statusFilter()->findData(QStringLiteral("pending")));
         QVERIFY(updated.wait(30000));
         for (int r = 0; r < table->model()->rowCount(); ++r)
             QCOMPARE(table->model()->index(r, JobTableModel::Status).data().toString(),

@@ -130,7 +130,8 @@ private slots:
         QCOMPARE(view.card(1)->value(), QStringLiteral("95.2 %"));
         QCOMPARE(view.card(1)->change(), QStringLiteral("▲ +1.2 points vs previous 24h"));
         QCOMPARE(view.card(2)->value(), QStringLiteral("$234.56"));
-        QCOMPARE(view.card(2)->change(), QStringLiteral("▲ 48.2 % vs individual API"));
+        QCOMPARE(view.card(2)->change(),
+                 QStringLiteral("▲ +$34.56 vs previous 24h · 48.2 % vs individual API"));
         QCOMPARE(view.card(3)->value(), QStringLiteral("30 min"));
         QCOMPARE(view.card(3)->change(), QStringLiteral("▼ −5 min vs previous 24h"));
         QCOMPARE(view.card(4)->value(), QStringLiteral("4.8 %"));
@@ -224,6 +225,11 @@ private slots:
         QVERIFY2(view.emptyText().startsWith(QStringLiteral("No data yet.\nCannot reach the server")),
                  qPrintable(view.emptyText()));
         QCOMPARE(view.card(0)->value(), QStringLiteral("—"));
+        QVERIFY(view.warning()->isVisible());
+        QVERIFY2(view.warning()->text().contains(QStringLiteral("No data: Cannot reach the server")),
+                 qPrintable(view.warning()->text()));
+        QVERIFY(view.warning()->text().contains(QStringLiteral("Try now")));
+        QVERIFY(!view.warning()->text().contains(QStringLiteral("Edit the connection")));
         QCOMPARE(view.throughputChart()->emptyText(), QStringLiteral("No data yet"));
         QVERIFY(!view.retryAllFailedAction()->isEnabled());
 
@@ -256,6 +262,25 @@ private slots:
         QCOMPARE(view.queueChart()->emptyText(), QStringLiteral("No jobs yet"));
         QCOMPARE(view.throughputChart()->emptyText(), QStringLiteral("Nothing in this range"));
         QCOMPARE(view.errorChart()->emptyText(), QStringLiteral("No failed requests in this range"));
+        QVERIFY(!view.warning()->isVisible()); // current data: no warning
+
+        // The token is revoked: the last data stays, the strip says it is old and offers to fix it.
+        source.snapshot.reset();
+        source.error.kind = ApiError::Kind::Unauthorized;
+        source.error.message = QStringLiteral("invalid or revoked token");
+        status.clear();
+        session.refresh();
+        QTRY_VERIFY(status.count() > 0);
+        QCOMPARE(session.state(), Session::State::Stale);
+        QCOMPARE(view.card(0)->value(), QStringLiteral("0"));
+        QVERIFY(view.warning()->isVisible());
+        QVERIFY2(view.warning()->text().contains(QStringLiteral("Showing data from")),
+                 qPrintable(view.warning()->text()));
+        QVERIFY(view.warning()->text().contains(QStringLiteral("The figures below are from then.")));
+        QVERIFY(view.warning()->text().contains(QStringLiteral("Edit the connection")));
+        QSignalSpy edit(&view, &DashboardView::editConnectionRequested);
+        emit view.warning()->linkActivated(QStringLiteral("edit"));
+        QCOMPARE(edit.count(), 1);
     }
 
     void chartsFollowThePalette()

@@ -91,7 +91,7 @@ private slots:
         QCOMPARE(window.session()->query().page, 2);
         QCOMPARE(view->pageLabel()->text().left(9), QStringLiteral("Page 2 of"));
         QVERIFY(view->previousPage()->isEnabled());
-        view->statusFilter()->setCurrentIndex(view->statusFilter()->findText(QStringLiteral("completed")));
+        view->statusFilter()->setCurrentIndex(view->statusFilter()->findData(QStringLiteral("completed")));
         QVERIFY(updated.wait(30000));
         QCOMPARE(window.session()->query().status, std::optional<JobStatus>(JobStatus::Completed));
         QCOMPARE(window.session()->query().page, 1);
