@@ -155,22 +155,27 @@ QString ProfileStore::validate(const ServerProfile &profile, const QString &orig
     return QString();
 }
 
-QFuture<ProfileResult> ProfileStore::add(const ServerProfile &profile, const QString &token)
+QFuture<ProfileResult> ProfileStore::add(const ServerProfile &profile, const QString &token, bool sessionOnly)
 {
-    return store(QString(), profile, token);
+    return store(QString(), profile, token, sessionOnly);
+}
+
+CredentialStore *ProfileStore::holder(const QString &key)
+{
+    return m_sessionKeys.contains(key) ? static_cast<CredentialStore *>(&m_sessionTokens) : m_credentials;
 }
 
 QFuture<ProfileResult> ProfileStore::update(const QString &originalName, const ServerProfile &profile,
-                                            const QString &token)
+                                            const QString &token, bool sessionOnly)
 {
     if (!contains(originalName))
         return finished({false, tr("There is no profile named \"%1\" any more.").arg(originalName),
                          m_credentials->isPersistent()});
-    return store(originalName, profile, token);
+    return store(originalName, profile, token, sessionOnly);
 }
 
 QFuture<ProfileResult> ProfileStore::store(const QString &originalName, const ServerProfile &profile,
-                                           const QString &token)
+                                           const QString &token, bool sessionOnly)
 {
     ServerProfile p = profile;
     p.name = p.name.trimmed();
@@ -190,15 +195,25 @@ QFuture<ProfileResult> ProfileStore::store(const QString &originalName, const Se
     };
     const QString newKey = credentialKey(p.name);
     const QString oldKey = originalName.isEmpty() ? QString() : credentialKey(originalName);
-    m_credentials->writeSecret(newKey, token.trimmed())
-        .then(this, [this, p, originalName, newKey, oldKey, finish](const CredentialResult &written) {
+    CredentialStore *oldHolder = oldKey.isEmpty() ? m_credentials : holder(oldKey);
+    CredentialStore *target = sessionOnly ? static_cast<CredentialStore *>(&m_sessionTokens) : m_credentials;
+    target->writeSecret(newKey, token.trimmed())
+        .then(this, [this, p, originalName, newKey, oldKey, finish, sessionOnly,
+                     oldHolder](const CredentialResult &written) {
             if (!written.ok()) {
-                finish({false,
-                        tr("The profile was not saved because its token could not be stored. %1")
-                            .arg(written.message()),
-                        written.isPersistent()});
+                ProfileResult refused{
+                    false,
+                    tr("The profile was not saved because its token could not be stored. %1")
+                        .arg(written.message()),
+                    written.isPersistent()};
+                refused.keychainRefused = written.error() != CredentialResult::Error::None;
+                finish(refused);
                 return;
             }
+            if (sessionOnly)
+                m_sessionKeys.insert(newKey);
+            else
+                m_sessionKeys.remove(newKey);
             // Another save may have taken the name or removed the original while the keychain answered.
             QString invalid = validate(p, originalName);
             QList<ServerProfile> all = profiles();
@@ -215,7 +230,7 @@ QFuture<ProfileResult> ProfileStore::store(const QString &originalName, const Se
             }
             if (!invalid.isEmpty()) {
                 if (newKey != oldKey)
-                    m_credentials->removeSecret(newKey);
+                    holder(newKey)->removeSecret(newKey);
                 finish({false, invalid, written.isPersistent()});
                 return;
             }
@@ -234,7 +249,8 @@ QFuture<ProfileResult> ProfileStore::store(const QString &originalName, const Se
                 return;
             }
             // The token now lives under the new name; the old key must not keep a copy.
-            m_credentials->removeSecret(oldKey).then(this, [saved, finish](const CredentialResult &removed) {
+            m_sessionKeys.remove(oldKey);
+            oldHolder->removeSecret(oldKey).then(this, [saved, finish](const CredentialResult &removed) {
                 ProfileResult result = saved;
                 if (!removed.ok())
                     result.message = tr("The profile was renamed, but the token under its old name could not "
@@ -256,40 +272,43 @@ QFuture<ProfileResult> ProfileStore::remove(const QString &name)
     QFuture<ProfileResult> future = promise->future();
     // The token goes first: a profile whose token could not be removed stays listed, so that the
     // user can try again rather than leave a secret nobody knows about in the keychain.
-    m_credentials->removeSecret(credentialKey(name))
-        .then(this, [this, name, promise](const CredentialResult &removed) {
-            ProfileResult result{removed.ok(), QString(), removed.isPersistent()};
-            if (!removed.ok()) {
-                result.message = tr("The profile \"%1\" was kept because its token could not be removed from "
-                                    "the keychain. %2")
-                                     .arg(name, removed.message());
-            } else {
-                QList<ServerProfile> all = profiles();
-                const int at = indexOf(all, name);
-                if (at >= 0) {
-                    const bool wasLastUsed =
-                        m_settings->value(kGroup + QLatin1Char('/') + kLastUsed).toString() == name;
-                    all.removeAt(at);
-                    writeProfiles(all);
-                    if (wasLastUsed)
-                        m_settings->remove(kGroup + QLatin1Char('/') + kLastUsed);
-                    m_settings->sync();
-                    result.message = settingsError();
-                    result.ok = result.message.isEmpty();
-                    emit profilesChanged();
-                    if (wasLastUsed)
-                        emit lastUsedChanged(QString());
-                }
+    const QString key = credentialKey(name);
+    holder(key)->removeSecret(key).then(this, [this, name, key, promise](const CredentialResult &removed) {
+        ProfileResult result{removed.ok(), QString(), removed.isPersistent()};
+        if (removed.ok())
+            m_sessionKeys.remove(key);
+        if (!removed.ok()) {
+            result.message = tr("The profile \"%1\" was kept because its token could not be removed from "
+                                "the keychain. %2")
+                                 .arg(name, removed.message());
+        } else {
+            QList<ServerProfile> all = profiles();
+            const int at = indexOf(all, name);
+            if (at >= 0) {
+                const bool wasLastUsed =
+                    m_settings->value(kGroup + QLatin1Char('/') + kLastUsed).toString() == name;
+                all.removeAt(at);
+                writeProfiles(all);
+                if (wasLastUsed)
+                    m_settings->remove(kGroup + QLatin1Char('/') + kLastUsed);
+                m_settings->sync();
+                result.message = settingsError();
+                result.ok = result.message.isEmpty();
+                emit profilesChanged();
+                if (wasLastUsed)
+                    emit lastUsedChanged(QString());
             }
-            promise->addResult(result);
-            promise->finish();
-        });
+        }
+        promise->addResult(result);
+        promise->finish();
+    });
     return future;
 }
 
 QFuture<CredentialResult> ProfileStore::readToken(const QString &name)
 {
-    return m_credentials->readSecret(credentialKey(name));
+    const QString key = credentialKey(name);
+    return holder(key)->readSecret(key);
 }
 
 QString ProfileStore::credentialKey(const QString &name)

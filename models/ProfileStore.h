@@ -3,12 +3,14 @@
 
 #include "api/ApiClient.h"
 #include "credentials/CredentialStore.h"
+#include "credentials/MemoryCredentialStore.h"
 #include "util/Result.h"
 
 #include <QCoreApplication>
 #include <QFuture>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QSslCertificate>
 #include <QString>
 #include <QUrl>
@@ -47,6 +49,8 @@ struct ProfileResult
     QString message;
     /// Whether the token survives a restart (the credential store's answer).
     bool tokenPersistent = false;
+    /// The failure was the keychain's (locked, a prompt dismissed): saving for this session only works.
+    bool keychainRefused = false;
 };
 
 /**
@@ -94,13 +98,15 @@ public:
     static QString validateUrl(const QUrl &url);
 
     /// Stores a new profile and its token (which must not be empty).
-    QFuture<ProfileResult> add(const ServerProfile &profile, const QString &token);
+    /// `sessionOnly`: keep the token in memory for this session instead of the keychain (the user's
+    /// choice when the keychain refused it); the profile itself is saved.
+    QFuture<ProfileResult> add(const ServerProfile &profile, const QString &token, bool sessionOnly = false);
     /**
      * Replaces the profile @p originalName by @p profile and stores @p token for it. A rename moves
      * the token to the new key and keeps "last used" pointing at the profile.
      */
     QFuture<ProfileResult> update(const QString &originalName, const ServerProfile &profile,
-                                  const QString &token);
+                                  const QString &token, bool sessionOnly = false);
     /// Forgets the profile and removes its token from the credential store.
     QFuture<ProfileResult> remove(const QString &name);
     /// The profile's token (CredentialResult::Error::NotFound when none is stored).
@@ -121,13 +127,17 @@ signals:
 
 private:
     QFuture<ProfileResult> store(const QString &originalName, const ServerProfile &profile,
-                                 const QString &token);
+                                 const QString &token, bool sessionOnly);
+    /// Where the token of `key` lives: this session's memory or the credential store.
+    CredentialStore *holder(const QString &key);
     void writeProfiles(const QList<ServerProfile> &profiles);
     QString settingsError() const;
     static int indexOf(const QList<ServerProfile> &profiles, const QString &name);
 
     std::unique_ptr<QSettings> m_settings;
     CredentialStore *m_credentials;
+    MemoryCredentialStore m_sessionTokens; ///< tokens the keychain refused, for this session
+    QSet<QString> m_sessionKeys;
 };
 
 } // namespace batchmon

@@ -164,6 +164,16 @@ ConnectDialog::ConnectDialog(ProfileStore *profiles, const QString &profileName,
     });
     connect(m_browse, &QPushButton::clicked, this, &ConnectDialog::browseCaFile);
     connect(m_test, &QPushButton::clicked, this, &ConnectDialog::testConnection);
+    // When the keychain refuses the token (locked, its prompt dismissed), the profile can still be
+    // used: the token is then kept for this session only, and the dialog says so.
+    m_keepForSession =
+        m_buttons->addButton(tr("Keep the token for this session &only"), QDialogButtonBox::ActionRole);
+    m_keepForSession->hide();
+    connect(m_keepForSession, &QPushButton::clicked, this, [this] {
+        m_sessionOnly = true;
+        m_keepForSession->hide();
+        save();
+    });
     connect(m_buttons, &QDialogButtonBox::accepted, this, &ConnectDialog::save);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &ConnectDialog::reject);
     connect(m_profiles->credentials(), &CredentialStore::persistenceChanged, this,
@@ -468,7 +478,13 @@ void ConnectDialog::save()
                 : ProfileResult{false, tr("Saving was interrupted. Try again."), false};
         if (!result.ok) {
             setState(m_state);
-            showStatus(result.message, false);
+            showStatus(result.keychainRefused
+                           ? result.message + QLatin1Char(' ') +
+                                 tr("You can keep the token for this session only and enter it again after a "
+                                    "restart.")
+                           : result.message,
+                       false);
+            m_keepForSession->setVisible(result.keychainRefused);
             return;
         }
         m_savedName = p.name;
@@ -492,8 +508,9 @@ void ConnectDialog::save()
         m_save->setDefault(true);
         m_save->setFocus();
     });
-    watcher->setFuture(m_originalName.isEmpty() ? m_profiles->add(p, token)
-                                                : m_profiles->update(m_originalName, p, token));
+    watcher->setFuture(m_originalName.isEmpty()
+                           ? m_profiles->add(p, token, m_sessionOnly)
+                           : m_profiles->update(m_originalName, p, token, m_sessionOnly));
 }
 
 void ConnectDialog::reject()

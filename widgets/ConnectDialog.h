@@ -74,6 +74,8 @@ public:
     QLineEdit *tokenEdit() const { return m_token; }
     QLineEdit *caFileEdit() const { return m_caFile; }
     QCheckBox *allowHttpBox() const { return m_allowHttp; }
+    /// Shown when the keychain refused the token: saves the profile with the token kept in memory.
+    QPushButton *keepForSessionButton() const { return m_keepForSession; }
     QPushButton *testButton() const { return m_test; }
     QPushButton *saveButton() const { return m_save; }
 
@@ -131,7 +133,9 @@ private:
     std::optional<ApiError> m_lastError;
     bool m_nameEdited = false;
     bool m_saving = false;
-    bool m_saveAfterTest = false; ///< Save was pressed before a test passed: test, then save
+    bool m_saveAfterTest = false;
+    bool m_sessionOnly = false;              ///< the user chose to keep the token for this session only
+    QPushButton *m_keepForSession = nullptr; ///< Save was pressed before a test passed: test, then save
 
     QLineEdit *m_name;
     QLineEdit *m_url;

@@ -281,6 +281,23 @@ private slots:
                      r.message.contains(QStringLiteral("Unlock")),
                  qPrintable(r.message));
         QVERIFY(store.profiles().isEmpty());
+        QVERIFY(r.keychainRefused);
+
+        // The user's way out: the profile saved, its token kept for this session only.
+        const ProfileResult session = await(
+            store.add(profile(QStringLiteral("P"), QStringLiteral("https://p.example.com")), kToken, true));
+        QVERIFY2(session.ok, qPrintable(session.message));
+        QVERIFY(!session.tokenPersistent);
+        QCOMPARE(store.names(), QStringList{QStringLiteral("P")});
+        const CredentialResult token = await(store.readToken(QStringLiteral("P")));
+        QVERIFY(token.ok());
+        QCOMPARE(token.secret(), kToken);
+        QFile ini(store.fileName());
+        QVERIFY(ini.open(QIODevice::ReadOnly));
+        QVERIFY(!ini.readAll().contains(kToken.toUtf8()));
+        QVERIFY(await(store.remove(QStringLiteral("P"))).ok);
+        QVERIFY(store.profiles().isEmpty());
+        QVERIFY(!await(store.readToken(QStringLiteral("P"))).ok());
     }
 
     void caFiles()
