@@ -168,9 +168,9 @@ QString ActionPlan::question() const
                               : m_command == JobCommand::PriorityNormal ? tr("normal")
                               : m_command == JobCommand::PriorityHigh   ? tr("high")
                                                                         : tr("urgent");
-        text = n == 1 ? tr("Set the priority of %1 to %2? Priority decides which pending job is submitted "
-                           "first.")
-                            .arg(first.id, level)
+        text = n == 1 ? tr("Change the priority of %1 from %2 to %3? Priority decides which pending job is "
+                           "submitted first.")
+                            .arg(first.id, toWireString(first.priority), level)
                       : tr("Set the priority of %n jobs to %1? Priority decides which pending job is "
                            "submitted first.",
                            nullptr, n)

@@ -518,6 +518,10 @@ void ConfigPanel::onSnapshotUpdated()
     const auto &snapshot = m_session->snapshot();
     if (snapshot && snapshot->scheduler)
         m_scheduler = snapshot->scheduler;
+    // The source answers again: a configuration that could not be loaded is asked for again, so the
+    // page does not keep saying "cannot reach the server" after it came back.
+    if (m_retry->isVisible() && !m_loading)
+        reload();
     updateScheduler();
     updateButtons();
 }

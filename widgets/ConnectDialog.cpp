@@ -349,12 +349,12 @@ void ConnectDialog::testConnection()
         watcher->deleteLater();
         if (generation != m_generation || watcher->future().resultCount() == 0)
             return; // stopped, or replaced by another test
-        if (m_client) {
-            m_client->deleteLater();
-            m_client = nullptr;
-        }
         const ApiResult<MonitoringSnapshot> result = watcher->future().result();
         if (!result.ok()) {
+            if (m_client) {
+                m_client->deleteLater();
+                m_client = nullptr;
+            }
             m_lastError = result.error();
             finishTest(false, explain(result.error(), p));
             return;
@@ -362,8 +362,27 @@ void ConnectDialog::testConnection()
         m_tested = values;
         const qint64 jobs = result.value().summary.totalJobs;
         const QString count = jobs == 1 ? tr("1 job") : tr("%1 jobs").arg(QLocale().toString(jobs));
-        m_testedMessage = tr("Connected to %1: %2 in the last 24 hours.").arg(p.serverUrl.host(), count);
-        finishTest(true, m_testedMessage);
+        // Then who the token is, so the admin knows before saving whether it may act.
+        auto *who = new QFutureWatcher<ApiResult<Identity>>(this);
+        connect(who, &QFutureWatcherBase::finished, this, [this, who, generation, count, p] {
+            who->deleteLater();
+            if (generation != m_generation || who->future().resultCount() == 0)
+                return;
+            if (m_client) {
+                m_client->deleteLater();
+                m_client = nullptr;
+            }
+            const ApiResult<Identity> identity = who->future().result();
+            m_testedMessage =
+                identity.ok()
+                    ? (identity.value().role == Role::Admin
+                           ? tr("Connected to %1 as %2 (admin): %3 in the last 24 hours.")
+                           : tr("Connected to %1 as %2 (viewer: read only): %3 in the last 24 hours."))
+                          .arg(p.serverUrl.host(), identity.value().name, count)
+                    : tr("Connected to %1: %2 in the last 24 hours.").arg(p.serverUrl.host(), count);
+            finishTest(true, m_testedMessage);
+        });
+        who->setFuture(m_client->fetchIdentity());
     });
     watcher->setFuture(m_client->fetchMonitoring(query));
 }

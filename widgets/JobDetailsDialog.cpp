@@ -121,6 +121,14 @@ void JobDetailsDialog::display(const Job &j)
 
     const QList<ErrorSummaryEntry> errors = j.errorSummary.value_or(QList<ErrorSummaryEntry>());
     m_errors->setRowCount(int(errors.size()));
+    // An empty table says why it is empty.
+    m_errors->setToolTip(errors.isEmpty() ? tr("No failed requests in this job.") : QString());
+    if (errors.isEmpty()) {
+        m_errors->setRowCount(1);
+        m_errors->setItem(0, 0, cell(tr("No failed requests")));
+        m_errors->setItem(0, 1, cell(QStringLiteral("0"), true));
+        m_errors->setItem(0, 2, cell(QString()));
+    }
     for (int i = 0; i < errors.size(); ++i) {
         m_errors->setItem(i, 0, cell(errors[i].error));
         m_errors->setItem(i, 1, cell(locale.toString(errors[i].count), true));

@@ -125,9 +125,9 @@ private slots:
         QVERIFY(finished.wait(30000));
         QVERIFY2(finished.first().first().toBool(), qPrintable(d.statusText()));
         QCOMPARE(d.testState(), ConnectDialog::TestState::Succeeded);
-        QVERIFY2(
-            d.statusText().startsWith(QStringLiteral("Connected to 127.0.0.1: 0 jobs in the last 24 hours")),
-            qPrintable(d.statusText()));
+        QVERIFY2(d.statusText().startsWith(
+                     QStringLiteral("Connected to 127.0.0.1 as alice (admin): 0 jobs in the last 24 hours")),
+                 qPrintable(d.statusText()));
         QVERIFY(d.saveButton()->isEnabled());
         QVERIFY(d.saveButton()->isDefault());
         screenshot(d, QStringLiteral("connect-success.png"));
