@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "MainWindow.h"
 
+#include "AlertMonitor.h"
+#include "AlertNotifier.h"
+#include "AlertsPage.h"
 #include "Appearance.h"
 #include "ConfigPanel.h"
 #include "ConnectDialog.h"
@@ -32,8 +35,16 @@ namespace batchmon {
 
 MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget *parent)
     : QMainWindow(parent), m_demoPath(demoPath), m_profiles(profiles), m_nam(new QNetworkAccessManager(this)),
-      m_identity(new QLabel(this)), m_scheduler(new QLabel(this))
+      m_notifier(new AlertNotifier(this)), m_identity(new QLabel(this)), m_scheduler(new QLabel(this))
 {
+    setWindowIcon(AlertNotifier::badgeIcon(0));
+    connect(m_notifier, &AlertNotifier::activated, this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+        if (m_pages)
+            m_pages->setCurrentWidget(m_alertsPage);
+    });
     auto *fileMenu = menuBar()->addMenu(tr("&File"));
     QAction *connect_ = fileMenu->addAction(tr("&Connect to a server…"), this, &MainWindow::connectToServer);
     connect_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
@@ -65,6 +76,9 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
     QAction *showConfig = viewMenu->addAction(tr("Batch &configuration and scheduler"), this,
                                               [this] { m_pages->setCurrentIndex(1); });
     showConfig->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    QAction *showAlerts =
+        viewMenu->addAction(tr("A&lerts"), this, [this] { m_pages->setCurrentWidget(m_alertsPage); });
+    showAlerts->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
     viewMenu->addSeparator();
     auto *appearance = new Appearance(this);
     QMenu *appearanceMenu = viewMenu->addMenu(tr("&Appearance"));
@@ -132,6 +146,10 @@ void MainWindow::closeConnection()
     m_pages = nullptr;
     m_dashboard = nullptr;
     m_config = nullptr;
+    m_alertsPage = nullptr;
+    delete m_alertMonitor;
+    m_alertMonitor = nullptr;
+    updateAlertCount(0);
     delete m_session;
     m_session = nullptr;
     delete m_source;
@@ -152,6 +170,11 @@ void MainWindow::install(DataSource *source, const QString &banner, const QStrin
     m_config = new ConfigPanel(m_session, m_pages);
     m_pages->addTab(m_dashboard, tr("Dashboard"));
     m_pages->addTab(m_config, tr("Batch configuration and scheduler"));
+    m_alertMonitor = new AlertMonitor(m_source, DashboardConfig().alertRefreshIntervalMs, this);
+    m_alertsPage = new AlertsPage(m_session, m_alertMonitor, m_pages);
+    m_pages->addTab(m_alertsPage, tr("Alerts"));
+    connect(m_alertMonitor, &AlertMonitor::notify, m_notifier, &AlertNotifier::show);
+    connect(m_alertMonitor, &AlertMonitor::activeCountChanged, this, &MainWindow::updateAlertCount);
     setCentralWidget(m_pages);
     setWindowTitle(tr("%1 — batchmon").arg(title));
     connect(m_dashboard, &DashboardView::editConnectionRequested, this, [this] {
@@ -210,6 +233,8 @@ void MainWindow::openDemo()
         delete m_progress;
         m_session->refresh();
         m_config->reload(); // it asked before the store was open
+        m_alertsPage->reload();
+        m_alertMonitor->refresh();
     });
     connect(demo, &LocalSource::openFailed, this, [this](const QString &message) {
         delete m_progress;
@@ -270,6 +295,8 @@ void MainWindow::openProfile(const QString &name)
                     .arg(profile.name.toHtmlEscaped(), profile.serverUrl.toDisplayString().toHtmlEscaped()),
                 profile.name);
         m_session->refresh();
+        m_alertsPage->reload();
+        m_alertMonitor->refresh();
     });
     watcher->setFuture(m_profiles->readToken(name));
 }
@@ -335,8 +362,17 @@ void MainWindow::updateIdentity()
                            "(batchmon-server token add NAME --role admin) to act on jobs.");
     m_dashboard->setCanAct(admin, admin ? QString() : why);
     m_config->setEditable(admin);
+    m_alertsPage->setEditable(admin);
     m_identity->setToolTip(admin ? tr("This token may change jobs, the configuration and the scheduler.")
                                  : why);
+}
+
+void MainWindow::updateAlertCount(int count)
+{
+    m_notifier->setActiveCount(count);
+    if (m_pages && m_alertsPage)
+        m_pages->setTabText(m_pages->indexOf(m_alertsPage),
+                            count > 0 ? tr("Alerts (%1)").arg(count) : tr("Alerts"));
 }
 
 QString MainWindow::schedulerText() const

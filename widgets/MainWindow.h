@@ -13,6 +13,9 @@ class QTabWidget;
 
 namespace batchmon {
 
+class AlertMonitor;
+class AlertNotifier;
+class AlertsPage;
 class ConfigPanel;
 class DashboardView;
 class DataSource;
@@ -37,6 +40,9 @@ public:
     Session *session() const { return m_session; }
     DashboardView *dashboard() const { return m_dashboard; }
     ConfigPanel *configPanel() const { return m_config; }
+    AlertsPage *alertsPage() const { return m_alertsPage; }
+    AlertMonitor *alertMonitor() const { return m_alertMonitor; }
+    AlertNotifier *notifier() const { return m_notifier; }
     QTabWidget *pages() const { return m_pages; }
     /// The profile shown, or empty for the demo workspace.
     QString currentProfile() const { return m_profile; }
@@ -70,6 +76,7 @@ private:
     void rebuildConnectionsMenu();
     void updateIdentity();
     void updateScheduler();
+    void updateAlertCount(int count);
 
     QString m_demoPath;
     ProfileStore *m_profiles;
@@ -80,6 +87,9 @@ private:
     QTabWidget *m_pages = nullptr;
     DashboardView *m_dashboard = nullptr;
     ConfigPanel *m_config = nullptr;
+    AlertMonitor *m_alertMonitor = nullptr;
+    AlertsPage *m_alertsPage = nullptr;
+    AlertNotifier *m_notifier;
     QPointer<QProgressBar> m_progress;
     QLabel *m_identity;
     QLabel *m_scheduler;

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The alerts page offscreen: rules edited with validation as you type, Apply and Revert, read only for
+// viewers, the alerts list with Acknowledge; the tray badge and the notification text.
+#include "AlertMonitor.h"
+#include "AlertNotifier.h"
+#include "AlertsPage.h"
+#include "FixedSource.h"
+#include "Session.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QItemSelectionModel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTest>
+
+using namespace batchmon;
+
+namespace {
+
+AlertEvent alert(qint64 id, AlertRuleId rule, Severity severity, const QString &message)
+{
+    AlertEvent e;
+    e.id = id;
+    e.rule = rule;
+    e.severity = severity;
+    e.message = message;
+    e.firstSeen = QDateTime(QDate(2026, 11, 29), QTime(9, 0), Qt::UTC).addSecs(id * 60);
+    e.lastSeen = e.firstSeen;
+    return e;
+}
+
+} // namespace
+
+class TestAlertsPage : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates)); }
+
+    void editValidateApplyRevert()
+    {
+        FixedSource source;
+        Session session(&source);
+        AlertMonitor monitor(&source);
+        AlertsPage page(&session, &monitor);
+        page.resize(1000, 700);
+        page.show();
+        QSignalSpy loaded(&page, &AlertsPage::loaded);
+        page.reload();
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(loaded.first().first().toBool(), true);
+
+        // The seed's defaults, each in its own unit.
+        QCOMPARE(page.thresholdEdit(AlertRuleId::HighErrorRate)->text(), QStringLiteral("10"));
+        QCOMPARE(page.thresholdEdit(AlertRuleId::LongProcessingTime)->text(),
+                 QStringLiteral("60")); // minutes
+        QCOMPARE(page.thresholdEdit(AlertRuleId::LowThroughput)->text(), QStringLiteral("0.5"));
+        QCOMPARE(page.thresholdEdit(AlertRuleId::BatchFailure)->text(), QStringLiteral("1"));
+        QCOMPARE(page.severityBox(AlertRuleId::BatchFailure)->currentText(), QStringLiteral("Critical"));
+        QCOMPARE(page.cadenceBox(AlertRuleId::LowThroughput)->currentText(),
+                 QStringLiteral("Daily while active"));
+        QVERIFY(page.channelBox(NotificationChannel::Desktop)->isChecked());
+        QVERIFY(!page.applyButton()->isEnabled()); // nothing changed
+
+        // An invalid threshold: an inline error as typed, and no Apply.
+        QLineEdit *rate = page.thresholdEdit(AlertRuleId::HighErrorRate);
+        rate->clear();
+        QTest::keyClicks(rate, QStringLiteral("150"));
+        QCOMPARE(page.fieldError(AlertRuleId::HighErrorRate),
+                 QStringLiteral("Enter a percentage from 0 to 100."));
+        QVERIFY(!page.applyButton()->isEnabled());
+        QTest::keyClicks(page.thresholdEdit(AlertRuleId::BatchFailure), QStringLiteral(".5")); // "1.5"
+        QCOMPARE(page.fieldError(AlertRuleId::BatchFailure),
+                 QStringLiteral("Enter a whole number of batches from 1 to 1,000,000."));
+
+        // Valid again, and another rule's minutes: applied, stored in the contract's units.
+        rate->setText(QStringLiteral("5"));
+        page.thresholdEdit(AlertRuleId::BatchFailure)->setText(QStringLiteral("2"));
+        page.thresholdEdit(AlertRuleId::LongProcessingTime)->setText(QStringLiteral("90"));
+        QCOMPARE(page.fieldError(AlertRuleId::HighErrorRate), QString());
+        QVERIFY(page.applyButton()->isEnabled());
+        QVERIFY(page.revertButton()->isEnabled());
+
+        // The webhook needs an address; a bad one is said at once.
+        page.channelBox(NotificationChannel::Webhook)->setChecked(true);
+        QVERIFY(page.webhookError().startsWith(QStringLiteral("Enter the address")));
+        QVERIFY(!page.applyButton()->isEnabled());
+        page.webhookEdit()->setText(QStringLiteral("ftp://x"));
+        QVERIFY(page.webhookError().startsWith(QStringLiteral("Enter an http or https address")));
+        page.webhookEdit()->setText(QStringLiteral("https://hooks.example.com/batchmon"));
+        QCOMPARE(page.webhookError(), QString());
+        page.quietMinutes()->setValue(15);
+
+        QSignalSpy applied(&page, &AlertsPage::applied);
+        page.applyButton()->click();
+        QVERIFY(applied.wait(5000));
+        QCOMPARE(applied.first().first().toBool(), true);
+        const AlertConfig &stored = source.alertConfig;
+        QCOMPARE(stored.rule(AlertRuleId::HighErrorRate)->threshold, 5.0);
+        QCOMPARE(stored.rule(AlertRuleId::LongProcessingTime)->threshold, 5400000.0); // 90 min in ms
+        QCOMPARE(stored.rule(AlertRuleId::BatchFailure)->threshold, 2.0);
+        QVERIFY(stored.notificationChannels.contains(NotificationChannel::Webhook));
+        QCOMPARE(stored.webhookUrl,
+                 std::optional<QString>(QStringLiteral("https://hooks.example.com/batchmon")));
+        QCOMPARE(stored.suppressionWindowMinutes, 15);
+        QVERIFY(!page.applyButton()->isEnabled());
+        QVERIFY(page.statusText().startsWith(QStringLiteral("Applied")));
+
+        // Revert puts back what the source has.
+        rate->setText(QStringLiteral("7"));
+        QVERIFY(page.revertButton()->isEnabled());
+        page.revertButton()->click();
+        QCOMPARE(rate->text(), QStringLiteral("5"));
+        QVERIFY(!page.applyButton()->isEnabled());
+
+        // A viewer sees the values and cannot change them.
+        page.setEditable(false);
+        QVERIFY(!rate->isEnabled());
+        QVERIFY(!page.channelBox(NotificationChannel::Log)->isEnabled());
+        QVERIFY(!page.applyButton()->isEnabled());
+    }
+
+    void alertsListAndAcknowledge()
+    {
+        FixedSource source;
+        source.events = {
+            alert(1, AlertRuleId::HighErrorRate, Severity::High, QStringLiteral("Error rate 14.2 % > 10 %")),
+            alert(2, AlertRuleId::BatchFailure, Severity::Critical,
+                  QStringLiteral("batch-job-7 failed completely"))};
+        Session session(&source);
+        AlertMonitor monitor(&source);
+        AlertsPage page(&session, &monitor);
+        page.show();
+        QSignalSpy updated(&monitor, &AlertMonitor::updated);
+        monitor.refresh();
+        QVERIFY(updated.wait(5000));
+        QTableView *table = page.alertsTable();
+        QCOMPARE(table->model()->rowCount(), 2);
+        QCOMPARE(table->model()->index(0, AlertEventsModel::Message).data().toString(),
+                 QStringLiteral("batch-job-7 failed completely"));
+        QVERIFY(!page.acknowledgeButton()->isEnabled());
+        table->selectRow(0);
+        QVERIFY(page.acknowledgeButton()->isEnabled());
+        QSignalSpy acked(&monitor, &AlertMonitor::acknowledged);
+        page.acknowledgeButton()->click();
+        QVERIFY(acked.wait(5000));
+        QCOMPARE(source.events[1].acknowledgedBy, std::optional<QString>(QStringLiteral("tester")));
+        QTRY_COMPARE(monitor.activeCount(), 1);
+        QTRY_VERIFY(table->model()
+                        ->index(0, AlertEventsModel::Acknowledged)
+                        .data()
+                        .toString()
+                        .startsWith(QStringLiteral("tester")));
+    }
+
+    void notifierTextsAndBadge()
+    {
+        AlertNotifier notifier;
+        notifier.show({alert(3, AlertRuleId::HighErrorRate, Severity::High,
+                             QStringLiteral("Error rate 14.2 % > 10 %"))});
+        QCOMPARE(notifier.lastTitle(), QStringLiteral("High alert: High error rate"));
+        QCOMPARE(notifier.lastBody(), QStringLiteral("Error rate 14.2 % > 10 %"));
+        QList<AlertEvent> many;
+        for (int i = 0; i < 5; ++i)
+            many << alert(10 + i, AlertRuleId::LongProcessingTime, Severity::Medium,
+                          QStringLiteral("job %1 slow").arg(i));
+        notifier.show(many);
+        QCOMPARE(notifier.lastTitle(), QStringLiteral("5 new alerts"));
+        QVERIFY(notifier.lastBody().endsWith(QStringLiteral("… and 2 more in the Alerts page.")));
+        // The badge draws the count: the icon with a number differs from the one without.
+        const QImage none = AlertNotifier::badgeIcon(0).pixmap(64, 64).toImage();
+        const QImage three = AlertNotifier::badgeIcon(3).pixmap(64, 64).toImage();
+        QVERIFY(none != three);
+        QCOMPARE(three.pixelColor(47, 8).red() > 180, true); // the red badge, top right
+        notifier.setActiveCount(3);
+        QCOMPARE(notifier.activeCount(), 3);
+    }
+};
+
+QTEST_MAIN(TestAlertsPage)
+#include "tst_alertspage.moc"

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "AlertNotifier.h"
+
+#include "AlertMonitor.h"
+
+#include <QDBusConnection>
+#include <QDBusConnectionInterface>
+#include <QDBusMessage>
+#include <QFont>
+#include <QPainter>
+#include <QPixmap>
+#include <QSystemTrayIcon>
+#include <QVariantMap>
+
+namespace batchmon {
+
+namespace {
+
+const auto kService = QStringLiteral("org.freedesktop.Notifications");
+const auto kPath = QStringLiteral("/org/freedesktop/Notifications");
+
+bool notificationServiceRuns()
+{
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    return bus.isConnected() && bus.interface() && bus.interface()->isServiceRegistered(kService).value();
+}
+
+} // namespace
+
+QIcon AlertNotifier::badgeIcon(int count)
+{
+    QPixmap pixmap(64, 64);
+    pixmap.fill(Qt::transparent);
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    // The app's mark: three bars of a chart on a blue tile.
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(0x3b, 0x82, 0xd6));
+    p.drawRoundedRect(QRectF(2, 2, 60, 60), 12, 12);
+    p.setBrush(Qt::white);
+    p.drawRect(QRectF(14, 34, 9, 18));
+    p.drawRect(QRectF(28, 22, 9, 30));
+    p.drawRect(QRectF(42, 12, 9, 40));
+    if (count > 0) {
+        p.setBrush(QColor(0xd3, 0x3b, 0x3b));
+        p.drawEllipse(QRectF(30, 0, 34, 34));
+        QFont f = p.font();
+        f.setBold(true);
+        f.setPixelSize(count > 9 ? 16 : 22);
+        p.setFont(f);
+        p.setPen(Qt::white);
+        p.drawText(QRectF(30, 0, 34, 34), Qt::AlignCenter,
+                   count > 99 ? QStringLiteral("99+") : QString::number(count));
+    }
+    return QIcon(pixmap);
+}
+
+AlertNotifier::AlertNotifier(QObject *parent) : QObject(parent)
+{
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(badgeIcon(0), this);
+        m_tray->setToolTip(tr("batchmon — no active alerts"));
+        connect(m_tray, &QSystemTrayIcon::activated, this, &AlertNotifier::activated);
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, &AlertNotifier::activated);
+        m_tray->show();
+    }
+}
+
+void AlertNotifier::setActiveCount(int count)
+{
+    m_count = count;
+    if (!m_tray)
+        return;
+    m_tray->setIcon(badgeIcon(count));
+    m_tray->setToolTip(count == 0   ? tr("batchmon — no active alerts")
+                       : count == 1 ? tr("batchmon — 1 active alert")
+                                    : tr("batchmon — %1 active alerts").arg(count));
+}
+
+void AlertNotifier::show(const QList<AlertEvent> &events)
+{
+    if (events.isEmpty())
+        return;
+    bool urgent = false;
+    for (const AlertEvent &e : events)
+        urgent = urgent || e.severity == Severity::Critical || e.severity == Severity::High;
+    if (events.size() == 1) {
+        const AlertEvent &e = events.first();
+        m_lastTitle =
+            tr("%1 alert: %2")
+                .arg(AlertEventsModel::severityName(e.severity), AlertEventsModel::ruleName(e.rule));
+        m_lastBody = e.jobId ? tr("%1 (job %2)").arg(e.message, *e.jobId) : e.message;
+    } else {
+        m_lastTitle = tr("%1 new alerts").arg(events.size());
+        QStringList lines;
+        for (int i = 0; i < events.size() && i < 3; ++i)
+            lines << events[i].message;
+        if (events.size() > 3)
+            lines << tr("… and %1 more in the Alerts page.").arg(events.size() - 3);
+        m_lastBody = lines.join(QLatin1Char('\n'));
+    }
+    if (notificationServiceRuns()) {
+        QDBusMessage notify =
+            QDBusMessage::createMethodCall(kService, kPath, kService, QStringLiteral("Notify"));
+        QVariantMap hints;
+        hints.insert(QStringLiteral("urgency"), QVariant::fromValue(uchar(urgent ? 2 : 1)));
+        hints.insert(QStringLiteral("desktop-entry"), QStringLiteral("batchmon"));
+        notify << QStringLiteral("batchmon") << uint(0) << QStringLiteral("dialog-warning") << m_lastTitle
+               << m_lastBody << QStringList() << hints << int(-1);
+        QDBusConnection::sessionBus().asyncCall(notify); // never waits on the desktop
+        m_lastChannel = QStringLiteral("dbus");
+    } else if (m_tray) {
+        m_tray->showMessage(m_lastTitle, m_lastBody,
+                            urgent ? QSystemTrayIcon::Critical : QSystemTrayIcon::Warning);
+        m_lastChannel = QStringLiteral("tray");
+    } else {
+        m_lastChannel = QStringLiteral("none");
+    }
+}
+
+} // namespace batchmon
