@@ -12,9 +12,11 @@
 #include <QEvent>
 #include <QHorizontalBarSeries>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLocale>
 #include <QPainter>
+#include <QScatterSeries>
 #include <QToolTip>
 #include <QValueAxis>
 
@@ -249,6 +251,57 @@ TrendChart::TrendChart(const QString &title, const QStringList &seriesNames, con
     chart->legend()->setAlignment(Qt::AlignBottom);
     adopt(chart);
     setEmptyText(tr("No data yet"));
+}
+
+void TrendChart::setMarkers(const QList<QPair<QDateTime, QString>> &markers)
+{
+    m_markerTexts = markers;
+    if (!m_markers) {
+        m_markers = new QScatterSeries(this);
+        m_markers->setName(tr("Alerts"));
+        m_markers->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+        m_markers->setMarkerSize(11);
+        m_markers->setColor(kRed);
+        m_markers->setBorderColor(Qt::white);
+        chart()->addSeries(m_markers);
+        m_markers->attachAxis(m_time);
+        m_markers->attachAxis(m_values);
+        chart()->legend()->markers(m_markers).value(0)->setVisible(false);
+        connect(m_markers, &QScatterSeries::hovered, this, [this](const QPointF &at, bool on) {
+            if (!on) {
+                QToolTip::hideText();
+                return;
+            }
+            QStringList lines;
+            for (const auto &[when, text] : std::as_const(m_markerTexts))
+                if (std::abs(qreal(when.toMSecsSinceEpoch()) - at.x()) < 60000)
+                    lines << QStringLiteral("%1: %2").arg(
+                        QLocale().toString(when.toLocalTime(), QLocale::ShortFormat), text);
+            QToolTip::showText(QCursor::pos(), lines.join(QLatin1Char('\n')));
+        });
+    }
+    // Each marker sits on the first series at the bucket it falls in, inside the time axis.
+    const QList<QPointF> line = m_series.value(0) ? m_series[0]->points() : QList<QPointF>();
+    QList<QPointF> points;
+    const qint64 from = m_time->min().toMSecsSinceEpoch();
+    const qint64 to = m_time->max().toMSecsSinceEpoch();
+    for (const auto &marker : markers) {
+        const qint64 t = marker.first.toMSecsSinceEpoch();
+        if (line.isEmpty() || t < from || t > to)
+            continue;
+        const auto nearest =
+            std::min_element(line.begin(), line.end(), [t](const QPointF &a, const QPointF &b) {
+                return std::abs(a.x() - qreal(t)) < std::abs(b.x() - qreal(t));
+            });
+        points << QPointF(qreal(t), nearest->y());
+    }
+    m_markers->replace(points);
+    m_markers->setVisible(emptyText().isEmpty());
+}
+
+QList<QPointF> TrendChart::markerPoints() const
+{
+    return m_markers ? m_markers->points() : QList<QPointF>();
 }
 
 void TrendChart::setColor(int series, const QColor &color, Qt::PenStyle style)

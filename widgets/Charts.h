@@ -14,6 +14,7 @@ class QBarSet;
 class QBarCategoryAxis;
 class QDateTimeAxis;
 class QLineSeries;
+class QScatterSeries;
 class QValueAxis;
 
 namespace batchmon {
@@ -73,6 +74,10 @@ public:
     QList<QPointF> points(int series) const;
     /// The series' colour (line, or area with its border).
     void setColor(int series, const QColor &color, Qt::PenStyle style = Qt::SolidLine);
+    /// Alert markers: a red dot on the first series at each time (within the axis' range), its text in
+    /// the tooltip. Empty: none.
+    void setMarkers(const QList<QPair<QDateTime, QString>> &markers);
+    QList<QPointF> markerPoints() const;
 
 private:
     void showTip(const QPointF &at, bool on);
@@ -81,6 +86,8 @@ private:
     QList<QLineSeries *> m_series; ///< the values (in stacked mode, not drawn themselves)
     QList<QLineSeries *> m_edges;  ///< stacked mode: each area's upper edge, the running sum
     QList<QAreaSeries *> m_areas;
+    QScatterSeries *m_markers = nullptr;
+    QList<QPair<QDateTime, QString>> m_markerTexts;
     QString m_unit;
     QString m_labelFormat;
     QDateTimeAxis *m_time;

@@ -439,6 +439,7 @@ void DashboardView::updateNextChart()
     case 1:
         if (snapshot->historical)
             updateThroughputChart(m_throughput, *snapshot->historical);
+        m_throughput->setMarkers(m_alertMarkers);
         break;
     case 2:
         if (snapshot->historical)
@@ -462,6 +463,14 @@ void DashboardView::updateNextChart()
         return;
     }
     QTimer::singleShot(0, this, &DashboardView::updateNextChart);
+}
+
+void DashboardView::setAlertMarkers(const QList<AlertEvent> &events)
+{
+    m_alertMarkers.clear();
+    for (const AlertEvent &e : events)
+        m_alertMarkers << qMakePair(e.firstSeen, e.message);
+    m_throughput->setMarkers(m_alertMarkers);
 }
 
 QAction *DashboardView::action(Action a) const

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ActionPlan.h"
+#include "domain/Alerts.h"
 #include "domain/Job.h"
 
 #include <QWidget>
@@ -91,6 +92,9 @@ public:
     /// The last action's outcome as shown to the user.
     QString lastOutcome() const { return m_lastOutcome; }
 
+    /// Marks these alerts on the throughput chart, at the time each was first seen.
+    void setAlertMarkers(const QList<AlertEvent> &events);
+
     /// The strip over the cards while the data is stale or missing ("Showing data from …"); hidden
     /// while the data is current.
     QLabel *warning() const { return m_warning; }
@@ -148,6 +152,7 @@ private:
     QMenu *m_priorityMenu;
     QAction *m_priority;
     QAction *m_retryAllFailed;
+    QList<QPair<QDateTime, QString>> m_alertMarkers;
     int m_chartStep = 0;
     bool m_chartsPending = false;
     bool m_canAct = true;

@@ -175,6 +175,8 @@ void MainWindow::install(DataSource *source, const QString &banner, const QStrin
     m_pages->addTab(m_alertsPage, tr("Alerts"));
     connect(m_alertMonitor, &AlertMonitor::notify, m_notifier, &AlertNotifier::show);
     connect(m_alertMonitor, &AlertMonitor::activeCountChanged, this, &MainWindow::updateAlertCount);
+    connect(m_alertMonitor, &AlertMonitor::updated, m_dashboard,
+            [this] { m_dashboard->setAlertMarkers(m_alertMonitor->model()->events()); });
     setCentralWidget(m_pages);
     setWindowTitle(tr("%1 — batchmon").arg(title));
     connect(m_dashboard, &DashboardView::editConnectionRequested, this, [this] {

@@ -158,6 +158,19 @@ private slots:
                               QStringLiteral("model_not_found"), QStringLiteral("server_error"),
                               QStringLiteral("other codes")}));
         QCOMPARE(view.errorChart()->values(), (QList<qreal>{312, 156, 145, 40, 30, 20, 7}));
+        // Alerts on the throughput chart: at their time, on the line; outside the range, not at all.
+        AlertEvent inRange;
+        inRange.id = 1;
+        inRange.message = QStringLiteral("Error rate 14.2 % > 10 %");
+        inRange.firstSeen = kStart.addSecs(3 * 3600 + 1800);
+        AlertEvent before = inRange;
+        before.id = 2;
+        before.firstSeen = kStart.addSecs(-7200);
+        view.setAlertMarkers({inRange, before});
+        const QList<QPointF> markers = view.throughputChart()->markerPoints();
+        QCOMPARE(markers.size(), 1);
+        QCOMPARE(qint64(markers.first().x()), inRange.firstSeen.toMSecsSinceEpoch());
+        QCOMPARE(markers.first().y(), 630.0); // the 4th hour's requests
         QCOMPARE(view.jobTable()->model()->rowCount(), 100);
         QCOMPARE(view.pageLabel()->text(), QStringLiteral("Page 1 of 2"));
         QCOMPARE(view.emptyText(), QString());
