@@ -20,7 +20,14 @@ const QString kEventColumns =
     QStringLiteral("id, rule, severity, observed_value, threshold, message, first_seen,"
                    " last_seen, resolved_at, acknowledged_by, acknowledged_at, job_id");
 
-AlertEvent readEvent(const QSqlQuery &q)
+} // namespace
+
+QString AdminStore::alertEventColumns()
+{
+    return kEventColumns;
+}
+
+AlertEvent AdminStore::readAlertEvent(const QSqlQuery &q)
 {
     AlertEvent e;
     e.id = q.value(0).toLongLong();
@@ -37,6 +44,8 @@ AlertEvent readEvent(const QSqlQuery &q)
     e.jobId = sql::optionalText(q.value(11));
     return e;
 }
+
+namespace {
 
 Pagination pageOf(qint64 page, qint64 limit, qint64 total)
 {
@@ -166,7 +175,7 @@ StoreResult<std::optional<AlertEvent>> AdminStore::findAlertEvent(qint64 id)
         return q.error();
     if (!q.value().next())
         return std::optional<AlertEvent>();
-    return std::optional<AlertEvent>(readEvent(q.value()));
+    return std::optional<AlertEvent>(readAlertEvent(q.value()));
 }
 
 StoreResult<AlertEventPage> AdminStore::alertEvents(bool activeOnly, qint64 page, qint64 limit)
@@ -183,7 +192,7 @@ StoreResult<AlertEventPage> AdminStore::alertEvents(bool activeOnly, qint64 page
         return q.error();
     AlertEventPage out;
     while (q.value().next())
-        out.events.append(readEvent(q.value()));
+        out.events.append(readAlertEvent(q.value()));
     out.pagination = pageOf(page, limit, total);
     return out;
 }
@@ -269,8 +278,7 @@ StoreResult<qint64> AdminStore::purgeBefore(const QDateTime &cutoff)
         if (!audit)
             return audit.error();
         const qint64 auditRows = audit.value().numRowsAffected();
-        auto events = m_db.exec(
-            QStringLiteral("DELETE FROM alert_events WHERE resolved_at IS NOT NULL AND last_seen < ?"), {ms});
+        auto events = m_db.exec(QStringLiteral("DELETE FROM alert_events WHERE resolved_at < ?"), {ms});
         if (!events)
             return events.error();
         return auditRows + events.value().numRowsAffected();

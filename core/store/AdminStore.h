@@ -40,12 +40,19 @@ public:
     /// Newest first, optionally of one actor and/or one action.
     StoreResult<AuditPage> auditLog(qint64 page, qint64 limit, const std::optional<QString> &actor = {},
                                     const std::optional<QString> &action = {});
-    /// Deletes audit entries and resolved alert events from before `cutoff`; returns how many rows went.
+    /// Deletes audit entries from before `cutoff` and alert events resolved before it; returns how
+    /// many rows went.
     StoreResult<qint64> purgeBefore(const QDateTime &cutoff);
 
-private:
+    /// The SELECT list that readAlertEvent() expects, for the alert recorder's own queries.
+    static QString alertEventColumns();
+    static AlertEvent readAlertEvent(const QSqlQuery &q);
+
+    /// A value of the `settings` table (the store's own state, such as the alert recorder's).
     StoreResult<std::optional<QString>> setting(const QString &key);
     StoreResult<Done> setSetting(const QString &key, const QString &value);
+
+private:
     StoreResult<std::optional<AlertEvent>> findAlertEvent(qint64 id);
 
     Database &m_db;
