@@ -64,6 +64,10 @@ public:
     {
         return ready<AlertConfig>(unsupported());
     }
+    QFuture<ApiResult<AlertPreview>> previewAlerts(const AlertConfig &) override
+    {
+        return ready<AlertPreview>(unsupported());
+    }
     QFuture<ApiResult<AlertEventPage>> fetchAlertEvents(const AlertEventQuery &) override
     {
         return ready<AlertEventPage>(unsupported());
