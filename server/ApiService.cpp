@@ -463,7 +463,8 @@ HttpResponse ApiService::alertEvents(Call &call)
     const QString state = q.hasQueryItem(QStringLiteral("state")) ? q.queryItemValue(QStringLiteral("state"))
                                                                   : QStringLiteral("active");
     if (state != QLatin1String("active") && state != QLatin1String("all"))
-        params.fail(QStringLiteral("state"), QStringLiteral("must be active or all; got \"%1\"").arg(state));
+        params.fail(QStringLiteral("state"),
+                    QStringLiteral("must be one of active, all; got \"%1\"").arg(state));
     const qint64 page = params.number(QStringLiteral("page"), 1, MonitoringQuery::kMaxPage);
     const qint64 limit = params.number(QStringLiteral("limit"), 50, MonitoringQuery::kMaxLimit);
     if (params.error())

@@ -154,11 +154,9 @@ StoreResult<Done> AdminStore::updateAlertEvent(const AlertEvent &e)
 {
     auto q =
         m_db.exec(QStringLiteral("UPDATE alert_events SET severity = ?, observed_value = ?, threshold = ?,"
-                                 " message = ?, last_seen = ?, resolved_at = ?, acknowledged_by = ?,"
-                                 " acknowledged_at = ? WHERE id = ?"),
+                                 " message = ?, last_seen = ?, resolved_at = ? WHERE id = ?"),
                   {toWireString(e.severity), e.observedValue, e.threshold, e.message,
-                   e.lastSeen.toMSecsSinceEpoch(), sql::fromTime(e.resolvedAt),
-                   sql::fromText(e.acknowledgedBy), sql::fromTime(e.acknowledgedAt), e.id});
+                   e.lastSeen.toMSecsSinceEpoch(), sql::fromTime(e.resolvedAt), e.id});
     if (!q)
         return q.error();
     if (q.value().numRowsAffected() == 0)
@@ -209,11 +207,20 @@ StoreResult<AlertEvent> AdminStore::acknowledgeAlertEvent(qint64 id, const QStri
         AlertEvent e = *found.value();
         if (e.acknowledgedBy)
             return e;
-        e.acknowledgedBy = who;
-        e.acknowledgedAt = at.toUTC();
-        if (auto w = updateAlertEvent(e); !w)
+        // Only the acknowledgement, and only if nobody was first: the evaluation may be writing the
+        // rest of the row (another process), and the first acknowledger stays.
+        auto w = m_db.exec(QStringLiteral("UPDATE alert_events SET acknowledged_by = ?, acknowledged_at = ?"
+                                          " WHERE id = ? AND acknowledged_by IS NULL"),
+                           {who, at.toUTC().toMSecsSinceEpoch(), id});
+        if (!w)
             return w.error();
-        return e;
+        auto after = findAlertEvent(id);
+        if (!after)
+            return after.error();
+        if (!after.value())
+            return StoreError{StoreError::Kind::NotFound,
+                              QStringLiteral("no alert event with id \"%1\"").arg(id)};
+        return *after.value();
     });
 }
 

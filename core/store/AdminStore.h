@@ -29,7 +29,9 @@ public:
 
     /// Stores a new event and returns it with its id.
     StoreResult<AlertEvent> addAlertEvent(const AlertEvent &event);
-    /// Rewrites an event (last seen, resolved); NotFound when it is gone.
+    /// Rewrites what an evaluation changes (severity, values, message, last seen, resolved) and not the
+    /// acknowledgement, so an admin's ack made meanwhile by another process is never undone;
+    /// NotFound when it is gone.
     StoreResult<Done> updateAlertEvent(const AlertEvent &event);
     /// Newest `lastSeen` first; `activeOnly`: not resolved.
     StoreResult<AlertEventPage> alertEvents(bool activeOnly, qint64 page, qint64 limit);

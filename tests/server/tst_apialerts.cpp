@@ -347,6 +347,31 @@ private slots:
                  QStringLiteral("no alert event with id \"abc\""));
     }
 
+    void eventQueryParameters_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("state") << "state=open"
+                               << R"(state: must be one of active, all; got "open")";
+        QTest::newRow("limit") << "limit=101"
+                               << R"(limit: must be a whole number from 1 to 100; got "101")";
+        QTest::newRow("page") << "page=0"
+                              << R"(page: must be a whole number from 1 to 999999999; got "0")";
+        QTest::newRow("unknown") << "rule=x"
+                                 << "rule: unknown parameter; allowed: state, page, limit";
+        QTest::newRow("repeated") << "state=all&state=active"
+                                  << "state: given more than once";
+    }
+    void eventQueryParameters()
+    {
+        QFETCH(QString, query);
+        QFETCH(QString, message);
+        const Reply r = call("GET", QStringLiteral("/alerts/events?") + query, m_viewer);
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.error().value(QStringLiteral("code")).toString(), QStringLiteral("invalid_parameter"));
+        QCOMPARE(r.error().value(QStringLiteral("message")).toString(), message);
+    }
+
     void configReportsTheRules()
     {
         // §12.8: GET /config reports the rules' thresholds; PUT sets a rule only where it differs.
