@@ -2,7 +2,9 @@
 // The monitoring read at 10,000, 100,000 and 1,000,000 jobs spread over 30 days (SQLite). The
 // contract's target: at 1,000,000 jobs the 24 h read ≤ 20 ms, the 30 d read ≤ 50 ms, and neither
 // grows with the job count. Stores are built once under the temp folder and reused.
-// Run: build/bench/batchmon-bench --benchmark_filter=Engine
+// The alert rules' evaluation after each status check reads the same stores: it must not grow either.
+// Run: build/bench/batchmon-bench --benchmark_filter='Engine|Alerts'
+#include "store/AlertEvaluator.h"
 #include "store/JobStore.h"
 #include "store/MonitoringEngine.h"
 
@@ -178,8 +180,30 @@ void JobsPage(benchmark::State &s)
     read(s, TimeRange::LastMonth, 50, 100, true);
 }
 
+/// The four default rules at kNow: what the server's leader does after every status check.
+void EvaluateAlerts(benchmark::State &state)
+{
+    Database &db = storeWith(int(state.range(0)));
+    AlertEvaluator evaluator(db);
+    const AlertConfig config = AlertConfig::defaults();
+    for (auto _ : state) {
+        auto conditions = evaluator.evaluate(config, {kNow, false, true});
+        if (!conditions) {
+            state.SkipWithError(qPrintable(conditions.error().message));
+            return;
+        }
+        benchmark::DoNotOptimize(conditions);
+    }
+}
+
 } // namespace
 
+BENCHMARK(EvaluateAlerts)
+    ->Name("Alerts/Evaluate")
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(Summary1h)
     ->Name("Engine/Summary1h")
     ->Arg(10000)

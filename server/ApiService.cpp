@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ApiService.h"
 
+#include "domain/AlertRules.h"
+#include "store/AlertEvaluator.h"
 #include "json/Codec.h"
 
 #include <QJsonArray>
@@ -156,6 +158,9 @@ HttpResponse ApiService::handle(const HttpRequest &request)
             allowed = {QStringLiteral("GET"), QStringLiteral("POST")};
             call.action =
                 request.method == "POST" ? QStringLiteral("alerts_update") : QStringLiteral("alerts_view");
+        } else if (r.size() == 2 && first == QLatin1String("alerts") && r[1] == QLatin1String("preview")) {
+            allowed = {QStringLiteral("POST")};
+            call.action = QStringLiteral("alerts_preview");
         } else if (r.size() == 2 && first == QLatin1String("alerts") && r[1] == QLatin1String("events")) {
             allowed = {QStringLiteral("GET")};
             call.action = QStringLiteral("alert_events_view");
@@ -246,10 +251,11 @@ HttpResponse ApiService::handle(const HttpRequest &request)
         return r; // not audited: a flood must not fill the log
     }
 
-    if (request.method != "GET")
+    // Every POST and PUT changes something, except the preview of an alert configuration.
+    const bool writes = request.method != "GET" && call.action != QLatin1String("alerts_preview");
+    if (writes)
         invalidate(); // whatever it changes, the cached snapshots may show it
     HttpResponse response = [&] {
-        const bool writes = request.method != "GET";
         if ((writes || call.auditLog) && call.identity->role != Role::Admin)
             return failure(403, QStringLiteral("forbidden"),
                            QStringLiteral("the viewer role may not %1 %2; an admin token is required")
@@ -275,9 +281,9 @@ HttpResponse ApiService::dispatch(Call &call)
         return monitoring(call);
     if (r[0] == QLatin1String("alerts")) {
         if (r.size() == 1)
-            return alerts(call);
+            return alerts(call, false);
         if (r.size() == 2)
-            return alertEvents(call);
+            return r[1] == QLatin1String("preview") ? alerts(call, true) : alertEvents(call);
         return acknowledge(call, r[2]);
     }
     if (r[0] == QLatin1String("config"))
@@ -366,7 +372,54 @@ HttpResponse ApiService::jobAction(Call &call, const QString &id, const QString 
     return success(200, json::encode(job.value()));
 }
 
-HttpResponse ApiService::alerts(Call &call)
+Result<AlertConfig, DecodeError> ApiService::mergeAlertConfig(const AlertConfig &current,
+                                                              const QJsonObject &body)
+{
+    // The codec checks the body as sent, so an error names the body's own path ("rules[0].threshold");
+    // it fills what the body leaves out with defaults, so the merge looks at the keys the body has.
+    const auto given = json::decodeValue<AlertConfig>(body);
+    if (!given)
+        return given.error();
+    auto has = [&body](const char *key) {
+        const QJsonValue v = body.value(QLatin1String(key));
+        return !v.isUndefined() && !v.isNull();
+    };
+    AlertConfig merged = current;
+    auto take = [&](AlertRuleId id) {
+        for (AlertRule &rule : merged.rules) {
+            if (rule.id == id)
+                rule = *given.value().rule(id);
+        }
+    };
+    if (has("rules")) {
+        for (const QJsonValue &rule : body.value(QStringLiteral("rules")).toArray()) {
+            if (const auto id = alertRuleIdFromWire(rule.toObject().value(QStringLiteral("id")).toString()))
+                take(*id);
+        }
+    }
+    // The seed's flat fields win over rules[].threshold (the decoder applied them to its rules).
+    if (has("errorRateThreshold")) {
+        for (AlertRule &rule : merged.rules) {
+            if (rule.id == AlertRuleId::HighErrorRate)
+                rule.threshold = given.value().rule(AlertRuleId::HighErrorRate)->threshold;
+        }
+    }
+    if (has("processingTimeThreshold")) {
+        for (AlertRule &rule : merged.rules) {
+            if (rule.id == AlertRuleId::LongProcessingTime)
+                rule.threshold = given.value().rule(AlertRuleId::LongProcessingTime)->threshold;
+        }
+    }
+    if (has("notificationChannels"))
+        merged.notificationChannels = given.value().notificationChannels;
+    if (has("alertSuppression"))
+        merged.suppressionWindowMinutes = given.value().suppressionWindowMinutes;
+    if (has("webhookUrl"))
+        merged.webhookUrl = given.value().webhookUrl;
+    return merged;
+}
+
+HttpResponse ApiService::alerts(Call &call, bool preview)
 {
     Params params(call.request.query, {});
     if (params.error())
@@ -379,44 +432,27 @@ HttpResponse ApiService::alerts(Call &call)
     const auto body = json::parseObject(call.request.body, kMaxBodyBytes);
     if (!body)
         return badBody(body.error());
-    // Fields the body leaves out keep their values: merge into the stored configuration, rules by id.
-    QJsonObject merged = json::encode(current.value());
-    const QJsonObject given = body.value();
-    for (auto it = given.begin(); it != given.end(); ++it) {
-        if (it.key() != QLatin1String("rules") || !it.value().isArray()) {
-            merged.insert(it.key(), it.value());
-            continue;
-        }
-        QJsonArray rules = merged.value(QStringLiteral("rules")).toArray();
-        for (const QJsonValue &rule : it.value().toArray()) {
-            const QString id = rule.toObject().value(QStringLiteral("id")).toString();
-            bool replaced = false;
-            for (int i = 0; i < rules.size(); ++i) {
-                if (rules.at(i).toObject().value(QStringLiteral("id")).toString() == id && !id.isEmpty()) {
-                    QJsonObject r = rules.at(i).toObject();
-                    const QJsonObject g = rule.toObject();
-                    for (auto f = g.begin(); f != g.end(); ++f)
-                        r.insert(f.key(), f.value());
-                    rules.replace(i, r);
-                    replaced = true;
-                }
-            }
-            if (!replaced)
-                rules.append(rule); // an unknown id: the decoder names it
-        }
-        merged.insert(QStringLiteral("rules"), rules);
+    const auto merged = mergeAlertConfig(current.value(), body.value());
+    if (!merged)
+        return badBody(merged.error());
+    if (preview) {
+        // What would fire now under the edited configuration; nothing is recorded.
+        auto config = m_admin.batchConfig(m_context.configDefaults);
+        if (!config)
+            return storeFailure(config.error());
+        auto paused = m_admin.schedulerPaused();
+        if (!paused)
+            return storeFailure(paused.error());
+        AlertEvaluator evaluator(m_db);
+        auto conditions = evaluator.evaluate(
+            merged.value(), {m_context.clock(), paused.value(), config.value().batchProcessingEnabled});
+        if (!conditions)
+            return storeFailure(conditions.error());
+        return success(200, json::encode(AlertPreview{conditions.value()}));
     }
-    // The flat seed fields win over rules[].threshold only when the body sent them.
-    if (!given.contains(QStringLiteral("errorRateThreshold")))
-        merged.remove(QStringLiteral("errorRateThreshold"));
-    if (!given.contains(QStringLiteral("processingTimeThreshold")))
-        merged.remove(QStringLiteral("processingTimeThreshold"));
-    const auto decoded = json::decodeValue<AlertConfig>(merged);
-    if (!decoded)
-        return badBody(decoded.error());
-    if (auto w = m_admin.setAlertConfig(decoded.value()); !w)
+    if (auto w = m_admin.setAlertConfig(merged.value()); !w)
         return storeFailure(w.error());
-    return success(200, json::encode(decoded.value()));
+    return success(200, json::encode(merged.value()));
 }
 
 HttpResponse ApiService::alertEvents(Call &call)
@@ -427,7 +463,8 @@ HttpResponse ApiService::alertEvents(Call &call)
     const QString state = q.hasQueryItem(QStringLiteral("state")) ? q.queryItemValue(QStringLiteral("state"))
                                                                   : QStringLiteral("active");
     if (state != QLatin1String("active") && state != QLatin1String("all"))
-        params.fail(QStringLiteral("state"), QStringLiteral("must be active or all; got \"%1\"").arg(state));
+        params.fail(QStringLiteral("state"),
+                    QStringLiteral("must be one of active, all; got \"%1\"").arg(state));
     const qint64 page = params.number(QStringLiteral("page"), 1, MonitoringQuery::kMaxPage);
     const qint64 limit = params.number(QStringLiteral("limit"), 50, MonitoringQuery::kMaxLimit);
     if (params.error())
@@ -459,11 +496,15 @@ HttpResponse ApiService::config(Call &call)
     Params params(call.request.query, {});
     if (params.error())
         return *params.error();
+    // The two alert thresholds are the alert rules' (docs/api.md §12.8).
+    auto alerts = m_admin.alertConfig(m_context.alertDefaults);
+    if (!alerts)
+        return storeFailure(alerts.error());
     if (call.request.method == "GET") {
         auto current = m_admin.batchConfig(m_context.configDefaults);
         if (!current)
             return storeFailure(current.error());
-        return success(200, json::encode(current.value()));
+        return success(200, json::encode(withAlertThresholds(current.value(), alerts.value())));
     }
     const auto body = json::parseObject(call.request.body, kMaxBodyBytes);
     if (!body)
@@ -475,11 +516,20 @@ HttpResponse ApiService::config(Call &call)
         if (const auto why = m_context.validateConfig(config.value()))
             return failure(400, QStringLiteral("invalid_body"), *why, why->section(QLatin1Char(':'), 0, 0));
     }
-    if (auto w = m_admin.setBatchConfig(config.value()); !w)
-        return storeFailure(w.error());
+    AlertConfig rules = alerts.value();
+    const bool rulesChanged = applyConfigThresholds(rules, config.value());
+    const auto written = inTransaction(m_db, [&]() -> StoreResult<Done> {
+        if (rulesChanged) {
+            if (auto w = m_admin.setAlertConfig(rules); !w)
+                return w.error();
+        }
+        return m_admin.setBatchConfig(config.value());
+    });
+    if (!written)
+        return storeFailure(written.error());
     if (m_context.configChanged)
         m_context.configChanged(config.value());
-    return success(200, json::encode(config.value()));
+    return success(200, json::encode(withAlertThresholds(config.value(), rules)));
 }
 
 HttpResponse ApiService::scheduler(Call &call, bool pause)

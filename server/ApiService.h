@@ -7,6 +7,9 @@
 #include "store/AdminStore.h"
 #include "store/JobActions.h"
 #include "store/MonitoringEngine.h"
+#include "json/DecodeError.h"
+
+#include <QJsonObject>
 
 #include <functional>
 
@@ -49,12 +52,18 @@ public:
     /// the last 200 ms of the log.
     void flushAudit();
 
+    /// POST /alerts's merge (docs/api.md §12.7): the body checked as sent (errors name its paths),
+    /// then its top-level keys that are present and not null over `current`; `rules` replaces only
+    /// the rules it lists, and the seed's flat thresholds win over them.
+    static Result<AlertConfig, DecodeError> mergeAlertConfig(const AlertConfig &current,
+                                                             const QJsonObject &body);
+
 private:
     struct Call;
     HttpResponse dispatch(Call &call);
     HttpResponse monitoring(Call &call);
     HttpResponse jobAction(Call &call, const QString &id, const QString &action);
-    HttpResponse alerts(Call &call);
+    HttpResponse alerts(Call &call, bool preview);
     HttpResponse alertEvents(Call &call);
     HttpResponse acknowledge(Call &call, const QString &id);
     HttpResponse config(Call &call);

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // batchmon-server: the batch-monitoring REST API (docs/api.md) over the job store, optionally with the
 // simulated pipeline; and `token add|list|revoke` to manage who may use it.
+#include "AlertNotifier.h"
 #include "ApiService.h"
 #include "HttpAdapter.h"
 #include "PipelineLeader.h"
 #include "ServerConfig.h"
+#include "domain/AlertRules.h"
 #include "pipeline/Pipeline.h"
 #include "pipeline/SimulatedProvider.h"
+#include "store/AlertRecorder.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -180,6 +183,8 @@ int main(int argc, char *argv[])
     ServiceContext context;
     context.enqueuedTokenLimit = parser.isSet(simulate) ? provider.enqueuedTokenLimit() : 0;
     context.configDefaults = cfg.batch;
+    // BATCH_ALERT_THRESHOLD_* are the rules' defaults until an admin sets them (docs/api.md §12.8).
+    context.alertDefaults = alertDefaultsFor(cfg.batch);
     context.validateConfig = [](const BatchConfig &c) -> std::optional<QString> {
         const auto s = PipelineSettings::from(c);
         if (const auto *error = std::get_if<QString>(&s))
@@ -240,9 +245,12 @@ int main(int argc, char *argv[])
     auditFlush.start(200);
     QObject::connect(&app, &QCoreApplication::aboutToQuit, [&service] { service.flushAudit(); });
 
+    // The leader evaluates the alert rules after each status check and notifies in the background.
+    AlertRecorder alertRecorder(*db.value());
+    AlertNotifier notifier;
     QTimer ticker;
     if (pipeline) {
-        QObject::connect(&ticker, &QTimer::timeout, [&pipeline, &lead, &service] {
+        QObject::connect(&ticker, &QTimer::timeout, [&] {
             if (!lead())
                 return;
             const auto r = pipeline->advanceTo(QDateTime::currentDateTimeUtc());
@@ -252,6 +260,15 @@ int main(int argc, char *argv[])
             }
             if (r.value().created || r.value().submitted || r.value().updated || r.value().purged)
                 service.invalidate();
+            if (!r.value().statusCheckedAt)
+                return;
+            const auto alerts =
+                alertRecorder.recordAt(*r.value().statusCheckedAt, context.alertDefaults, cfg.batch);
+            if (!alerts) {
+                qWarning("alerts: %s", qPrintable(alerts.error().message));
+                return;
+            }
+            notifier.notify(alerts.value().notify, alerts.value().config);
         });
         ticker.start(5000);
     }

@@ -19,6 +19,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTimer>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -131,7 +132,8 @@ AlertsPage::AlertsPage(Session *session, AlertMonitor *monitor, QWidget *parent)
       m_apply(new QPushButton(tr("&Apply"), this)), m_revert(new QPushButton(tr("Re&vert"), this)),
       m_status(new QLabel(this)), m_readOnly(new QLabel(this)), m_table(new QTableView(this)),
       m_showResolved(new QCheckBox(tr("Show &resolved alerts too"), this)),
-      m_ack(new QPushButton(tr("Ac&knowledge"), this)), m_listStatus(new QLabel(this))
+      m_ack(new QPushButton(tr("Ac&knowledge"), this)), m_listStatus(new QLabel(this)),
+      m_preview(new QLabel(this)), m_previewTimer(new QTimer(this))
 {
     auto *layout = new QVBoxLayout(this);
 
@@ -222,6 +224,17 @@ AlertsPage::AlertsPage(Session *session, AlertMonitor *monitor, QWidget *parent)
     connect(m_webhook, &QLineEdit::textChanged, this, &AlertsPage::validate);
     connect(m_quiet, &QSpinBox::valueChanged, this, &AlertsPage::validate);
     layout->addWidget(channels);
+
+    // What the edited rules would raise right now, before they are applied.
+    auto *previewBox = new QGroupBox(tr("Would fire now with these rules"), this);
+    auto *previewLayout = new QVBoxLayout(previewBox);
+    m_preview->setWordWrap(true);
+    m_preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    previewLayout->addWidget(m_preview);
+    layout->addWidget(previewBox);
+    m_previewTimer->setSingleShot(true);
+    m_previewTimer->setInterval(400); // after typing pauses, not at every key
+    connect(m_previewTimer, &QTimer::timeout, this, &AlertsPage::askPreview);
 
     auto *buttons = new QHBoxLayout;
     m_status->setWordWrap(true);
@@ -385,6 +398,42 @@ void AlertsPage::validate()
     m_webhook->setEnabled(m_editable && m_stored &&
                           m_channels[int(NotificationChannel::Webhook)]->isChecked());
     updateButtons();
+    m_previewTimer->start();
+}
+
+void AlertsPage::askPreview()
+{
+    const auto edited = editedConfig();
+    if (!edited || !m_session->source()) {
+        m_preview->setText(m_stored ? tr("Correct the values above to see what would fire.") : QString());
+        return;
+    }
+    const quint64 generation = ++m_previewGeneration;
+    auto *watcher = new QFutureWatcher<ApiResult<AlertPreview>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_previewGeneration || watcher->future().resultCount() == 0)
+            return; // the user typed on
+        const ApiResult<AlertPreview> r = watcher->future().result();
+        if (!r.ok()) {
+            m_preview->setText(tr("No preview: %1").arg(r.error().userMessage()));
+            emit previewed(false);
+            return;
+        }
+        QStringList lines;
+        for (const AlertCondition &c : r.value().conditions)
+            lines << tr("● %1 — %2")
+                         .arg(AlertEventsModel::severityName(c.severity),
+                              c.jobId ? tr("%1 (job %2)").arg(c.message, *c.jobId) : c.message);
+        m_preview->setText(lines.isEmpty() ? tr("Nothing would fire now.") : lines.join(QLatin1Char('\n')));
+        emit previewed(true);
+    });
+    watcher->setFuture(m_session->source()->previewAlerts(*edited));
+}
+
+QString AlertsPage::previewText() const
+{
+    return m_preview->text();
 }
 
 void AlertsPage::updateButtons()

@@ -15,6 +15,7 @@ class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QTableView;
+class QTimer;
 
 namespace batchmon {
 
@@ -65,6 +66,9 @@ public:
     QTableView *alertsTable() const { return m_table; }
     QCheckBox *showResolvedBox() const { return m_showResolved; }
     QString statusText() const;
+    /// What would fire now under the edited rules (the source evaluates them without recording), one
+    /// line each, or why there is nothing to show.
+    QString previewText() const;
 
 public slots:
     void reload();
@@ -74,6 +78,7 @@ public slots:
 
 signals:
     void loaded(bool ok);
+    void previewed(bool ok);
     void applied(bool ok);
 
 private:
@@ -81,6 +86,7 @@ private:
     void validate();
     void updateButtons();
     void setStatus(const QString &text, bool error);
+    void askPreview();
 
     struct Row
     {
@@ -106,6 +112,9 @@ private:
     QCheckBox *m_showResolved;
     QPushButton *m_ack;
     QLabel *m_listStatus;
+    QLabel *m_preview;
+    QTimer *m_previewTimer;
+    quint64 m_previewGeneration = 0;
     std::optional<AlertConfig> m_stored;
     bool m_editable = true;
     bool m_showing = false; ///< display() is filling the editors: not an edit

@@ -2,12 +2,12 @@
 #include "MainWindow.h"
 
 #include "AlertMonitor.h"
-#include "AlertNotifier.h"
 #include "AlertsPage.h"
 #include "Appearance.h"
 #include "ConfigPanel.h"
 #include "ConnectDialog.h"
 #include "DashboardView.h"
+#include "DesktopNotifier.h"
 #include "ProfileStore.h"
 #include "ProfilesDialog.h"
 #include "Session.h"
@@ -35,10 +35,10 @@ namespace batchmon {
 
 MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget *parent)
     : QMainWindow(parent), m_demoPath(demoPath), m_profiles(profiles), m_nam(new QNetworkAccessManager(this)),
-      m_notifier(new AlertNotifier(this)), m_identity(new QLabel(this)), m_scheduler(new QLabel(this))
+      m_notifier(new DesktopNotifier(this)), m_identity(new QLabel(this)), m_scheduler(new QLabel(this))
 {
-    setWindowIcon(AlertNotifier::badgeIcon(0));
-    connect(m_notifier, &AlertNotifier::activated, this, [this] {
+    setWindowIcon(DesktopNotifier::badgeIcon(0));
+    connect(m_notifier, &DesktopNotifier::activated, this, [this] {
         showNormal();
         raise();
         activateWindow();
@@ -173,7 +173,7 @@ void MainWindow::install(DataSource *source, const QString &banner, const QStrin
     m_alertMonitor = new AlertMonitor(m_source, DashboardConfig().alertRefreshIntervalMs, this);
     m_alertsPage = new AlertsPage(m_session, m_alertMonitor, m_pages);
     m_pages->addTab(m_alertsPage, tr("Alerts"));
-    connect(m_alertMonitor, &AlertMonitor::notify, m_notifier, &AlertNotifier::show);
+    connect(m_alertMonitor, &AlertMonitor::notify, m_notifier, &DesktopNotifier::show);
     connect(m_alertMonitor, &AlertMonitor::activeCountChanged, this, &MainWindow::updateAlertCount);
     connect(m_alertMonitor, &AlertMonitor::updated, m_dashboard,
             [this] { m_dashboard->setAlertMarkers(m_alertMonitor->model()->events()); });

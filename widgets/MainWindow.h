@@ -14,7 +14,7 @@ class QTabWidget;
 namespace batchmon {
 
 class AlertMonitor;
-class AlertNotifier;
+class DesktopNotifier;
 class AlertsPage;
 class ConfigPanel;
 class DashboardView;
@@ -42,7 +42,7 @@ public:
     ConfigPanel *configPanel() const { return m_config; }
     AlertsPage *alertsPage() const { return m_alertsPage; }
     AlertMonitor *alertMonitor() const { return m_alertMonitor; }
-    AlertNotifier *notifier() const { return m_notifier; }
+    DesktopNotifier *notifier() const { return m_notifier; }
     QTabWidget *pages() const { return m_pages; }
     /// The profile shown, or empty for the demo workspace.
     QString currentProfile() const { return m_profile; }
@@ -89,7 +89,7 @@ private:
     ConfigPanel *m_config = nullptr;
     AlertMonitor *m_alertMonitor = nullptr;
     AlertsPage *m_alertsPage = nullptr;
-    AlertNotifier *m_notifier;
+    DesktopNotifier *m_notifier;
     QPointer<QProgressBar> m_progress;
     QLabel *m_identity;
     QLabel *m_scheduler;

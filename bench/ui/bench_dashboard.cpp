@@ -536,6 +536,10 @@ public:
     {
         return m_inner->updateAlertConfig(c);
     }
+    QFuture<ApiResult<AlertPreview>> previewAlerts(const AlertConfig &c) override
+    {
+        return m_inner->previewAlerts(c);
+    }
     QFuture<ApiResult<AlertEventPage>> fetchAlertEvents(const AlertEventQuery &q) override
     {
         return m_inner->fetchAlertEvents(q);

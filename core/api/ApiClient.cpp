@@ -193,6 +193,12 @@ QFuture<ApiResult<AlertConfig>> ApiClient::updateAlertConfig(const AlertConfig &
                              json::encode(config));
 }
 
+QFuture<ApiResult<AlertPreview>> ApiClient::previewAlerts(const AlertConfig &config)
+{
+    return call<AlertPreview>(Verb::Post, QLatin1String(kBasePath) + QStringLiteral("/alerts/preview"), {},
+                              json::encode(config));
+}
+
 QFuture<ApiResult<AlertEventPage>> ApiClient::fetchAlertEvents(const AlertEventQuery &query)
 {
     QUrlQuery q;

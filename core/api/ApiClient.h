@@ -64,6 +64,8 @@ public:
     QFuture<ApiResult<Job>> setJobPriority(const QString &id, JobPriority priority);
     QFuture<ApiResult<AlertConfig>> fetchAlertConfig();
     QFuture<ApiResult<AlertConfig>> updateAlertConfig(const AlertConfig &config);
+    /// POST /alerts/preview: what would fire now under `config`; nothing is stored (role viewer).
+    QFuture<ApiResult<AlertPreview>> previewAlerts(const AlertConfig &config);
     QFuture<ApiResult<AlertEventPage>> fetchAlertEvents(const AlertEventQuery &query = {});
     QFuture<ApiResult<AlertEvent>> acknowledgeAlertEvent(qint64 id);
     QFuture<ApiResult<BatchConfig>> fetchConfig();

@@ -42,6 +42,9 @@ struct ApiError
     QString code;    ///< the server's error code ("invalid_transition"), when it sent one
     QString message; ///< the server's or the network's own words, for details and logs
     QString path;    ///< BadResponse: JSON path of the offending value
+    /// BadRequest: the server's `error.parameter`, the query parameter or the body's JSON path it
+    /// refused ("rules[1].threshold"), so a form can mark the field
+    QString parameter;
     std::optional<int> retryAfterSeconds; ///< from Retry-After (429, 503)
     int attempts = 1;                     ///< how many times the call was sent
 

@@ -164,6 +164,7 @@ ApiError HttpCall::classify(int status, const QByteArray &body, const QByteArray
     if (const auto serverError = json::decodeErrorResponse(body)) {
         error.code = serverError.value().code;
         error.message = serverError.value().message;
+        error.parameter = serverError.value().parameter.value_or(QString());
     } else if (status >= 300 && status < 400) {
         error.message = QStringLiteral("redirected to %1; use that address in the profile")
                             .arg(QString::fromUtf8(location));

@@ -107,6 +107,28 @@ struct AlertEvent
     }
 };
 
+/// A rule's condition that holds at an evaluation: what POST /alerts/preview lists, and what the
+/// recorder turns into an AlertEvent (global rules: at most one; per-job rules: one per job).
+struct AlertCondition
+{
+    AlertRuleId rule = AlertRuleId::HighErrorRate;
+    Severity severity = Severity::Medium;
+    double observedValue = 0; ///< in the rule's unit
+    double threshold = 0;
+    QString message; ///< "Error rate 14.2 % > 10 %"
+    std::optional<QString> jobId;
+
+    auto tie() const { return std::tie(rule, severity, observedValue, threshold, message, jobId); }
+};
+
+/// POST /alerts/preview: the conditions that hold now under a configuration, in rule order.
+struct AlertPreview
+{
+    QList<AlertCondition> conditions;
+
+    auto tie() const { return std::tie(conditions); }
+};
+
 /// A page of alert events (GET /alerts/events).
 struct AlertEventPage
 {

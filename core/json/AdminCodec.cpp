@@ -2,11 +2,11 @@
 // Alerts, configuration, audit log, priority changes, and the response envelope.
 #include "CodecHelpers.h"
 #include "EnumNames.h"
+#include "domain/AlertRules.h"
 #include "domain/BatchConfigValidation.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
-#include <QUrl>
 
 #include <cmath>
 
@@ -60,22 +60,15 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertR
     JsonObjectReader r(ctx, v, path);
     out.id = r.enumeration(u"id", alertRuleIdFromWire, alertRuleNames(), AlertRuleId::HighErrorRate);
     // Units decide the shape: a percentage, whole milliseconds, jobs per hour, a count of batches.
-    switch (out.id) {
-    case AlertRuleId::HighErrorRate:
-        out.threshold = r.percentage(u"threshold");
-        break;
-    case AlertRuleId::LongProcessingTime:
+    // Whole milliseconds are read as a count (exact up to 2^53); the ranges are AlertRules.h's.
+    if (out.id == AlertRuleId::LongProcessingTime) {
         out.threshold = double(r.count(u"threshold"));
-        break;
-    case AlertRuleId::LowThroughput:
+    } else {
         out.threshold = r.number(u"threshold");
-        if (!ctx.failed() && out.threshold < 0)
-            ctx.fail(r.pathOf(u"threshold"),
-                     QStringLiteral("expected a threshold of at least 0, got %1").arg(out.threshold));
-        break;
-    case AlertRuleId::BatchFailure:
-        out.threshold = double(r.integer(u"threshold", 1, 1000000));
-        break;
+        if (!ctx.failed()) {
+            if (const auto why = alertThresholdReason(out.id, out.threshold))
+                ctx.fail(r.pathOf(u"threshold"), *why);
+        }
     }
     out.severity = r.enumeration(u"severity", severityFromWire, severityNames(), Severity::Medium);
     out.notification =
@@ -139,18 +132,12 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertC
     }
     if (r.present(u"alertSuppression")) {
         JsonObjectReader s(ctx, r.value(u"alertSuppression"), r.pathOf(u"alertSuppression"));
-        // A week: longer would hide a condition that has become the normal state.
-        out.suppressionWindowMinutes = s.integer(u"windowMinutes", 0, 7 * 24 * 60);
+        out.suppressionWindowMinutes = s.integer(u"windowMinutes", 0, kMaxSuppressionMinutes);
     }
     out.webhookUrl = r.string(u"webhookUrl", Need::Optional);
     if (!ctx.failed() && out.webhookUrl) {
-        const QUrl url(*out.webhookUrl, QUrl::StrictMode);
-        if (!url.isValid() ||
-            (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http")) ||
-            url.host().isEmpty())
-            ctx.fail(
-                r.pathOf(u"webhookUrl"),
-                QStringLiteral("expected an http or https URL, got \"%1\"").arg(out.webhookUrl->left(64)));
+        if (const auto why = webhookUrlReason(*out.webhookUrl))
+            ctx.fail(r.pathOf(u"webhookUrl"), *why);
     }
     if (!ctx.failed() && out.notificationChannels.contains(NotificationChannel::Webhook) && !out.webhookUrl)
         ctx.fail(r.pathOf(u"webhookUrl"),
@@ -221,6 +208,40 @@ QJsonObject encode(const AlertEventPage &v)
 {
     return {{QStringLiteral("events"), encodeList(v.events)},
             {QStringLiteral("pagination"), encode(v.pagination)}};
+}
+
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertCondition &out)
+{
+    JsonObjectReader r(ctx, v, path);
+    out.rule = r.enumeration(u"rule", alertRuleIdFromWire, alertRuleNames(), AlertRuleId::HighErrorRate);
+    out.severity = r.enumeration(u"severity", severityFromWire, severityNames(), Severity::Medium);
+    out.observedValue = r.number(u"observedValue");
+    out.threshold = r.number(u"threshold");
+    out.message = r.string(u"message");
+    out.jobId = r.string(u"jobId", Need::Optional);
+}
+
+QJsonObject encode(const AlertCondition &v)
+{
+    QJsonObject o{{QStringLiteral("rule"), toWireString(v.rule)},
+                  {QStringLiteral("severity"), toWireString(v.severity)},
+                  {QStringLiteral("observedValue"), v.observedValue},
+                  {QStringLiteral("threshold"), v.threshold},
+                  {QStringLiteral("message"), v.message}};
+    if (v.jobId)
+        o.insert(QStringLiteral("jobId"), *v.jobId);
+    return o;
+}
+
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertPreview &out)
+{
+    JsonObjectReader r(ctx, v, path);
+    out.conditions = readList<AlertCondition>(r, u"conditions");
+}
+
+QJsonObject encode(const AlertPreview &v)
+{
+    return {{QStringLiteral("conditions"), encodeList(v.conditions)}};
 }
 
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, BatchConfig &out)

@@ -59,6 +59,8 @@ void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertR
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertConfig &out);
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertEvent &out);
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertEventPage &out);
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertCondition &out);
+void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AlertPreview &out);
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, BatchConfig &out);
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AuditEntry &out);
 void decode(DecodeContext &ctx, const QJsonValue &v, const QString &path, AuditPage &out);
@@ -86,6 +88,8 @@ QJsonObject encode(const AlertRule &v);
 QJsonObject encode(const AlertConfig &v);
 QJsonObject encode(const AlertEvent &v);
 QJsonObject encode(const AlertEventPage &v);
+QJsonObject encode(const AlertCondition &v);
+QJsonObject encode(const AlertPreview &v);
 QJsonObject encode(const BatchConfig &v);
 QJsonObject encode(const AuditEntry &v);
 QJsonObject encode(const AuditPage &v);

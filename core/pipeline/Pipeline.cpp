@@ -202,8 +202,10 @@ StoreResult<TickReport> Pipeline::advanceTo(const QDateTime &now)
                     return p.error();
                 nextPurge += kDayMs;
             }
-            if (tick == nextStatus)
+            if (tick == nextStatus) {
+                report.statusCheckedAt = at(tick);
                 nextStatus = nextTick(s.statusSchedule, s.statusIntervalMs, tick);
+            }
             if (tick == nextResult)
                 nextResult = nextTick(s.resultSchedule, s.resultIntervalMs, tick);
             t = tick;

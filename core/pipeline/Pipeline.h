@@ -52,6 +52,9 @@ struct TickReport
     int updated = 0;
     int finished = 0;
     qint64 purged = 0;
+    /// The last status check (BATCH_STATUS_CHECK_INTERVAL tick) it ran, if any: the owner evaluates
+    /// the alert rules after it (AlertRecorder), once per advance however many checks it caught up.
+    std::optional<QDateTime> statusCheckedAt;
 };
 
 /**

@@ -28,6 +28,8 @@ public:
     virtual QFuture<ApiResult<Job>> setJobPriority(const QString &id, JobPriority priority) = 0;
     virtual QFuture<ApiResult<AlertConfig>> fetchAlertConfig() = 0;
     virtual QFuture<ApiResult<AlertConfig>> updateAlertConfig(const AlertConfig &config) = 0;
+    /// What would fire now under `config` (POST /alerts/preview); changes nothing, so any role may ask.
+    virtual QFuture<ApiResult<AlertPreview>> previewAlerts(const AlertConfig &config) = 0;
     virtual QFuture<ApiResult<AlertEventPage>> fetchAlertEvents(const AlertEventQuery &query) = 0;
     virtual QFuture<ApiResult<AlertEvent>> acknowledgeAlertEvent(qint64 id) = 0;
     virtual QFuture<ApiResult<BatchConfig>> fetchConfig() = 0;

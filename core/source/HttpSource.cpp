@@ -48,6 +48,10 @@ QFuture<ApiResult<AlertConfig>> HttpSource::updateAlertConfig(const AlertConfig 
 {
     return m_client.updateAlertConfig(c);
 }
+QFuture<ApiResult<AlertPreview>> HttpSource::previewAlerts(const AlertConfig &c)
+{
+    return m_client.previewAlerts(c);
+}
 QFuture<ApiResult<AlertEventPage>> HttpSource::fetchAlertEvents(const AlertEventQuery &q)
 {
     return m_client.fetchAlertEvents(q);

@@ -111,6 +111,11 @@ QFuture<ApiResult<AlertConfig>> LocalSource::updateAlertConfig(const AlertConfig
     return run<AlertConfig>([config](LocalWorker &w) { return w.setAlertConfig(config); });
 }
 
+QFuture<ApiResult<AlertPreview>> LocalSource::previewAlerts(const AlertConfig &config)
+{
+    return run<AlertPreview>([config](LocalWorker &w) { return w.previewAlerts(config); });
+}
+
 QFuture<ApiResult<AlertEventPage>> LocalSource::fetchAlertEvents(const AlertEventQuery &query)
 {
     return run<AlertEventPage>([query](LocalWorker &w) { return w.alertEvents(query); });

@@ -55,6 +55,7 @@ public:
     QFuture<ApiResult<Job>> setJobPriority(const QString &id, JobPriority priority) override;
     QFuture<ApiResult<AlertConfig>> fetchAlertConfig() override;
     QFuture<ApiResult<AlertConfig>> updateAlertConfig(const AlertConfig &config) override;
+    QFuture<ApiResult<AlertPreview>> previewAlerts(const AlertConfig &config) override;
     QFuture<ApiResult<AlertEventPage>> fetchAlertEvents(const AlertEventQuery &query) override;
     QFuture<ApiResult<AlertEvent>> acknowledgeAlertEvent(qint64 id) override;
     QFuture<ApiResult<BatchConfig>> fetchConfig() override;

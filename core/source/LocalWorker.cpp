@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "LocalWorker.h"
 
+#include "domain/AlertRules.h"
+
 #include <QCoreApplication>
 
 namespace batchmon {
@@ -31,6 +33,7 @@ LocalWorker::~LocalWorker()
 {
     // The pipeline and stores refer to the database: they go first.
     m_pipeline.reset();
+    m_alerts.reset();
     m_actions.reset();
     m_engine.reset();
     m_admin.reset();
@@ -71,6 +74,17 @@ ApiError LocalWorker::fromStore(const StoreError &error)
     return e;
 }
 
+ApiError LocalWorker::invalidBody(const QString &message, const QString &parameter)
+{
+    ApiError e;
+    e.kind = ApiError::Kind::BadRequest;
+    e.httpStatus = 400;
+    e.code = QStringLiteral("invalid_body");
+    e.message = message;
+    e.parameter = parameter;
+    return e;
+}
+
 void LocalWorker::open()
 {
     auto db = Database::open(QStringLiteral("sqlite:") + m_options.databasePath);
@@ -83,6 +97,7 @@ void LocalWorker::open()
     m_admin = std::make_unique<AdminStore>(*m_db);
     m_engine = std::make_unique<MonitoringEngine>(*m_db, *m_jobs);
     m_actions = std::make_unique<JobActions>(*m_jobs);
+    m_alerts = std::make_unique<AlertRecorder>(*m_db);
 
     auto config = m_admin->batchConfig(LocalSource::demoConfig());
     if (!config) {
@@ -140,7 +155,18 @@ void LocalWorker::tick()
         return;
     }
     const TickReport &r = report.value();
-    if (r.created || r.submitted || r.updated || r.purged)
+    bool changed = r.created || r.submitted || r.updated || r.purged;
+    // The alert rules after each status check, as the server's leader does; the demo delivers no
+    // channel itself (desktop notifications are the app's).
+    if (r.statusCheckedAt) {
+        const auto alerts =
+            m_alerts->recordAt(*r.statusCheckedAt, AlertConfig::defaults(), LocalSource::demoConfig());
+        if (!alerts)
+            qWarning("demo alerts: %s", qPrintable(alerts.error().message));
+        else if (!alerts.value().started.isEmpty() || !alerts.value().resolved.isEmpty())
+            changed = true;
+    }
+    if (changed)
         emit dataChanged();
 }
 
@@ -216,9 +242,32 @@ ApiResult<AlertConfig> LocalWorker::setAlertConfig(const AlertConfig &config)
 {
     if (!isOpen())
         return notOpen();
+    // What POST /alerts refuses, in its words.
+    if (const auto errors = validateAlertConfig(config); !errors.isEmpty())
+        return invalidBody(errors.first().message, errors.first().path);
     if (auto w = m_admin->setAlertConfig(config); !w)
         return fromStore(w.error());
     return config;
+}
+
+ApiResult<AlertPreview> LocalWorker::previewAlerts(const AlertConfig &config)
+{
+    if (!isOpen())
+        return notOpen();
+    if (const auto errors = validateAlertConfig(config); !errors.isEmpty())
+        return invalidBody(errors.first().message, errors.first().path);
+    auto batch = m_admin->batchConfig(LocalSource::demoConfig());
+    if (!batch)
+        return fromStore(batch.error());
+    auto paused = m_admin->schedulerPaused();
+    if (!paused)
+        return fromStore(paused.error());
+    AlertEvaluator evaluator(*m_db);
+    auto conditions =
+        evaluator.evaluate(config, {m_options.clock(), paused.value(), batch.value().batchProcessingEnabled});
+    if (!conditions)
+        return fromStore(conditions.error());
+    return AlertPreview{conditions.value()};
 }
 
 ApiResult<AlertEventPage> LocalWorker::alertEvents(const AlertEventQuery &query)
@@ -248,7 +297,11 @@ ApiResult<BatchConfig> LocalWorker::config()
     auto c = m_admin->batchConfig(LocalSource::demoConfig());
     if (!c)
         return fromStore(c.error());
-    return c.value();
+    // The two alert thresholds are the alert rules' (docs/api.md §12.8).
+    auto alerts = m_admin->alertConfig();
+    if (!alerts)
+        return fromStore(alerts.error());
+    return withAlertThresholds(c.value(), alerts.value());
 }
 
 ApiResult<BatchConfig> LocalWorker::setConfig(const BatchConfig &config)
@@ -257,17 +310,25 @@ ApiResult<BatchConfig> LocalWorker::setConfig(const BatchConfig &config)
         return notOpen();
     const auto settings = PipelineSettings::from(config);
     if (std::holds_alternative<QString>(settings)) {
-        ApiError e;
-        e.kind = ApiError::Kind::BadRequest;
-        e.httpStatus = 400;
-        e.code = QStringLiteral("invalid_body");
-        e.message = std::get<QString>(settings);
-        return e;
+        const QString why = std::get<QString>(settings);
+        return invalidBody(why, why.section(QLatin1Char(':'), 0, 0));
     }
-    if (auto w = m_admin->setBatchConfig(config); !w)
-        return fromStore(w.error());
+    auto alerts = m_admin->alertConfig();
+    if (!alerts)
+        return fromStore(alerts.error());
+    AlertConfig rules = alerts.value();
+    const bool rulesChanged = applyConfigThresholds(rules, config);
+    const auto written = inTransaction(*m_db, [&]() -> StoreResult<Done> {
+        if (rulesChanged) {
+            if (auto w = m_admin->setAlertConfig(rules); !w)
+                return w.error();
+        }
+        return m_admin->setBatchConfig(config);
+    });
+    if (!written)
+        return fromStore(written.error());
     m_pipeline->setSettings(liveSettings(std::get<PipelineSettings>(settings)));
-    return config;
+    return withAlertThresholds(config, rules);
 }
 
 ApiResult<SchedulerState> LocalWorker::setSchedulerPaused(bool paused)

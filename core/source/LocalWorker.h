@@ -5,6 +5,7 @@
 #include "pipeline/Pipeline.h"
 #include "pipeline/SimulatedProvider.h"
 #include "store/AdminStore.h"
+#include "store/AlertRecorder.h"
 #include "store/JobActions.h"
 #include "store/MonitoringEngine.h"
 
@@ -31,6 +32,7 @@ public:
     ApiResult<Job> act(JobAction action, const QString &id, JobPriority priority = JobPriority::Normal);
     ApiResult<AlertConfig> alertConfig();
     ApiResult<AlertConfig> setAlertConfig(const AlertConfig &config);
+    ApiResult<AlertPreview> previewAlerts(const AlertConfig &config);
     ApiResult<AlertEventPage> alertEvents(const AlertEventQuery &query);
     ApiResult<AlertEvent> acknowledge(qint64 id);
     ApiResult<BatchConfig> config();
@@ -48,6 +50,8 @@ private:
     /// An error for a call made when the store could not be opened.
     static ApiError notOpen();
     static ApiError fromStore(const StoreError &error);
+    /// The 400 the server answers for a refused body: "<path>: <reason>", parameter <path>.
+    static ApiError invalidBody(const QString &message, const QString &parameter);
     StoreResult<Done> applyConfig(const BatchConfig &config);
 
     LocalSourceOptions m_options;
@@ -56,6 +60,7 @@ private:
     std::unique_ptr<AdminStore> m_admin;
     std::unique_ptr<MonitoringEngine> m_engine;
     std::unique_ptr<JobActions> m_actions;
+    std::unique_ptr<AlertRecorder> m_alerts;
     SimulatedProvider m_provider;
     SimulatedWorkload m_workload;
     std::unique_ptr<Pipeline> m_pipeline;

@@ -20,7 +20,14 @@ const QString kEventColumns =
     QStringLiteral("id, rule, severity, observed_value, threshold, message, first_seen,"
                    " last_seen, resolved_at, acknowledged_by, acknowledged_at, job_id");
 
-AlertEvent readEvent(const QSqlQuery &q)
+} // namespace
+
+QString AdminStore::alertEventColumns()
+{
+    return kEventColumns;
+}
+
+AlertEvent AdminStore::readAlertEvent(const QSqlQuery &q)
 {
     AlertEvent e;
     e.id = q.value(0).toLongLong();
@@ -37,6 +44,8 @@ AlertEvent readEvent(const QSqlQuery &q)
     e.jobId = sql::optionalText(q.value(11));
     return e;
 }
+
+namespace {
 
 Pagination pageOf(qint64 page, qint64 limit, qint64 total)
 {
@@ -145,11 +154,9 @@ StoreResult<Done> AdminStore::updateAlertEvent(const AlertEvent &e)
 {
     auto q =
         m_db.exec(QStringLiteral("UPDATE alert_events SET severity = ?, observed_value = ?, threshold = ?,"
-                                 " message = ?, last_seen = ?, resolved_at = ?, acknowledged_by = ?,"
-                                 " acknowledged_at = ? WHERE id = ?"),
+                                 " message = ?, last_seen = ?, resolved_at = ? WHERE id = ?"),
                   {toWireString(e.severity), e.observedValue, e.threshold, e.message,
-                   e.lastSeen.toMSecsSinceEpoch(), sql::fromTime(e.resolvedAt),
-                   sql::fromText(e.acknowledgedBy), sql::fromTime(e.acknowledgedAt), e.id});
+                   e.lastSeen.toMSecsSinceEpoch(), sql::fromTime(e.resolvedAt), e.id});
     if (!q)
         return q.error();
     if (q.value().numRowsAffected() == 0)
@@ -166,7 +173,7 @@ StoreResult<std::optional<AlertEvent>> AdminStore::findAlertEvent(qint64 id)
         return q.error();
     if (!q.value().next())
         return std::optional<AlertEvent>();
-    return std::optional<AlertEvent>(readEvent(q.value()));
+    return std::optional<AlertEvent>(readAlertEvent(q.value()));
 }
 
 StoreResult<AlertEventPage> AdminStore::alertEvents(bool activeOnly, qint64 page, qint64 limit)
@@ -183,7 +190,7 @@ StoreResult<AlertEventPage> AdminStore::alertEvents(bool activeOnly, qint64 page
         return q.error();
     AlertEventPage out;
     while (q.value().next())
-        out.events.append(readEvent(q.value()));
+        out.events.append(readAlertEvent(q.value()));
     out.pagination = pageOf(page, limit, total);
     return out;
 }
@@ -200,11 +207,20 @@ StoreResult<AlertEvent> AdminStore::acknowledgeAlertEvent(qint64 id, const QStri
         AlertEvent e = *found.value();
         if (e.acknowledgedBy)
             return e;
-        e.acknowledgedBy = who;
-        e.acknowledgedAt = at.toUTC();
-        if (auto w = updateAlertEvent(e); !w)
+        // Only the acknowledgement, and only if nobody was first: the evaluation may be writing the
+        // rest of the row (another process), and the first acknowledger stays.
+        auto w = m_db.exec(QStringLiteral("UPDATE alert_events SET acknowledged_by = ?, acknowledged_at = ?"
+                                          " WHERE id = ? AND acknowledged_by IS NULL"),
+                           {who, at.toUTC().toMSecsSinceEpoch(), id});
+        if (!w)
             return w.error();
-        return e;
+        auto after = findAlertEvent(id);
+        if (!after)
+            return after.error();
+        if (!after.value())
+            return StoreError{StoreError::Kind::NotFound,
+                              QStringLiteral("no alert event with id \"%1\"").arg(id)};
+        return *after.value();
     });
 }
 
@@ -269,8 +285,7 @@ StoreResult<qint64> AdminStore::purgeBefore(const QDateTime &cutoff)
         if (!audit)
             return audit.error();
         const qint64 auditRows = audit.value().numRowsAffected();
-        auto events = m_db.exec(
-            QStringLiteral("DELETE FROM alert_events WHERE resolved_at IS NOT NULL AND last_seen < ?"), {ms});
+        auto events = m_db.exec(QStringLiteral("DELETE FROM alert_events WHERE resolved_at < ?"), {ms});
         if (!events)
             return events.error();
         return auditRows + events.value().numRowsAffected();

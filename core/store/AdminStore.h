@@ -29,7 +29,9 @@ public:
 
     /// Stores a new event and returns it with its id.
     StoreResult<AlertEvent> addAlertEvent(const AlertEvent &event);
-    /// Rewrites an event (last seen, resolved); NotFound when it is gone.
+    /// Rewrites what an evaluation changes (severity, values, message, last seen, resolved) and not the
+    /// acknowledgement, so an admin's ack made meanwhile by another process is never undone;
+    /// NotFound when it is gone.
     StoreResult<Done> updateAlertEvent(const AlertEvent &event);
     /// Newest `lastSeen` first; `activeOnly`: not resolved.
     StoreResult<AlertEventPage> alertEvents(bool activeOnly, qint64 page, qint64 limit);
@@ -40,12 +42,19 @@ public:
     /// Newest first, optionally of one actor and/or one action.
     StoreResult<AuditPage> auditLog(qint64 page, qint64 limit, const std::optional<QString> &actor = {},
                                     const std::optional<QString> &action = {});
-    /// Deletes audit entries and resolved alert events from before `cutoff`; returns how many rows went.
+    /// Deletes audit entries from before `cutoff` and alert events resolved before it; returns how
+    /// many rows went.
     StoreResult<qint64> purgeBefore(const QDateTime &cutoff);
 
-private:
+    /// The SELECT list that readAlertEvent() expects, for the alert recorder's own queries.
+    static QString alertEventColumns();
+    static AlertEvent readAlertEvent(const QSqlQuery &q);
+
+    /// A value of the `settings` table (the store's own state, such as the alert recorder's).
     StoreResult<std::optional<QString>> setting(const QString &key);
     StoreResult<Done> setSetting(const QString &key, const QString &value);
+
+private:
     StoreResult<std::optional<AlertEvent>> findAlertEvent(qint64 id);
 
     Database &m_db;

@@ -117,10 +117,17 @@ const QList<QStringList> &migrations()
                 " j.job_type, e.code, SUM(e.count) FROM job_errors e JOIN jobs j ON j.id = e.job_id"
                 " WHERE e.count > 0 GROUP BY 1, 2, 3"),
         },
-        // 5: a job's retries, so a job is retried once (its retry is retried after that) without
-        // scanning every job.
+        // 5: alert evaluation after every status check (docs/api.md §12.3), reading only what an index
+        // bounds: the jobs of the last day whose every request failed (a partial index: a handful of
+        // rows a day, not every job finished), whether a job was retried, a job's alert events and the
+        // active ones; and each event's notification bookkeeping (the last cadence point handled).
         {
+            QStringLiteral("CREATE INDEX jobs_all_failed ON jobs (completed_at) WHERE completed_count = 0"
+                           " AND failed_count = request_count AND request_count > 0"),
             QStringLiteral("CREATE INDEX jobs_retry_of ON jobs (retry_of)"),
+            QStringLiteral("CREATE INDEX alert_events_job ON alert_events (job_id, rule)"),
+            QStringLiteral("CREATE INDEX alert_events_resolved ON alert_events (resolved_at)"),
+            QStringLiteral("ALTER TABLE alert_events ADD COLUMN notified_through BIGINT"),
         },
     };
     return all;

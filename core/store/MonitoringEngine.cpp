@@ -312,6 +312,18 @@ StoreResult<MonitoringSnapshot> MonitoringEngine::snapshot(const MonitoringQuery
     return out;
 }
 
+StoreResult<Performance> MonitoringEngine::performance(TimeRange range, const QDateTime &now,
+                                                       qint64 batchMaxRequests)
+{
+    auto buckets = bucketTotals(RangeWindow::forRange(range, now), std::nullopt);
+    if (!buckets)
+        return buckets.error();
+    Totals total;
+    for (const Totals &t : buckets.value())
+        total += t;
+    return performanceOf(total, durationSeconds(range), batchMaxRequests);
+}
+
 StoreResult<Done> MonitoringEngine::fillJobsPage(const MonitoringQuery &query, const RangeWindow &window,
                                                  qint64 rangeJobs, MonitoringSnapshot &out)
 {

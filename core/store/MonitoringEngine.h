@@ -39,6 +39,10 @@ public:
     MonitoringEngine(Database &db, JobStore &jobs) : m_db(db), m_jobs(jobs) {}
 
     StoreResult<MonitoringSnapshot> snapshot(const MonitoringQuery &query, const SnapshotContext &context);
+    /// `performance` of GET /?timeRange=<range> at `now` (throughput, error rate), from the rollups
+    /// alone: what the alert rules compare with their thresholds.
+    StoreResult<Performance> performance(TimeRange range, const QDateTime &now,
+                                         qint64 batchMaxRequests = 1000);
     /// One job with its error summary and timeline; NotFound for an unknown id.
     StoreResult<Job> job(const QString &id);
 

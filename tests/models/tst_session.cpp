@@ -55,6 +55,10 @@ public:
     {
         return unused<AlertConfig>();
     }
+    QFuture<ApiResult<AlertPreview>> previewAlerts(const AlertConfig &) override
+    {
+        return unused<AlertPreview>();
+    }
     QFuture<ApiResult<AlertEventPage>> fetchAlertEvents(const AlertEventQuery &) override
     {
         return unused<AlertEventPage>();

@@ -6,9 +6,11 @@
 #include "pipeline/CronInterval.h"
 #include "pipeline/Pipeline.h"
 #include "pipeline/SimulatedProvider.h"
+#include "store/AlertRecorder.h"
 #include "store/JobActions.h"
 #include "store/MonitoringEngine.h"
 
+#include <QElapsedTimer>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QTest>
@@ -172,6 +174,58 @@ private slots:
         QVERIFY(*sum.successRate > 90);
         QVERIFY(*sum.costSavings.savingsPercentage > 0);
         QVERIFY(*sum.costSavings.savingsPercentage <= 50);
+    }
+
+    void alertsAfterStatusChecks()
+    {
+        QTemporaryDir dir;
+        auto db = openTestStore(QStringLiteral("sqlite"), dir);
+        SimulatedProvider provider(7);
+        SimulatedWorkload workload(7);
+        Pipeline pipeline(*db, provider, workload, PipelineSettings());
+        QVERIFY(pipeline.startAt(kStart).ok());
+        // A catch-up reports the last status check it ran, once.
+        auto report = pipeline.advanceTo(kStart.addDays(2).addSecs(150));
+        QVERIFY(report.ok());
+        QCOMPARE(report.value().statusCheckedAt, std::optional<QDateTime>(kStart.addDays(2).addSecs(120)));
+        report = pipeline.advanceTo(kStart.addDays(2).addSecs(200));
+        QVERIFY(report.ok());
+        QCOMPARE(report.value().statusCheckedAt, std::nullopt); // no check due since
+
+        // Live, as the server does: advance every 30 s, evaluate after each status check.
+        AlertRecorder recorder(*db);
+        QElapsedTimer elapsed;
+        int evaluations = 0;
+        qint64 slowest = 0;
+        QList<AlertEvent> started;
+        for (QDateTime t = kStart.addDays(2).addSecs(230); t < kStart.addDays(2).addSecs(3 * 3600);
+             t = t.addSecs(30)) {
+            report = pipeline.advanceTo(t);
+            QVERIFY(report.ok());
+            if (!report.value().statusCheckedAt)
+                continue;
+            QCOMPARE(report.value().statusCheckedAt->toMSecsSinceEpoch() % 120000, 0);
+            elapsed.start();
+            const auto run =
+                recorder.recordAt(*report.value().statusCheckedAt, AlertConfig::defaults(), BatchConfig());
+            slowest = std::max(slowest, elapsed.elapsed());
+            QVERIFY2(run.ok(), qPrintable(run.ok() ? QString() : run.error().message));
+            started += run.value().started;
+            ++evaluations;
+        }
+        QCOMPARE(evaluations, 88); // minutes 4, 6, … 178
+        QMap<QString, int> byRule;
+        for (const AlertEvent &e : std::as_const(started))
+            ++byRule[toWireString(e.rule) + (e.resolvedAt ? QStringLiteral(" (at once)") : QString())];
+        QStringList kinds;
+        for (auto it = byRule.cbegin(); it != byRule.cend(); ++it)
+            kinds << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
+        qInfo("%d evaluations, the slowest %lld ms; events: %s", evaluations, slowest,
+              qPrintable(kinds.join(QStringLiteral(", "))));
+        // The simulation's retired model fails whole batches: batchFailure events, one per job.
+        QVERIFY(std::any_of(started.cbegin(), started.cend(), [](const AlertEvent &e) {
+            return e.rule == AlertRuleId::BatchFailure && e.jobId;
+        }));
     }
 
     void sameClockSameHistory()

@@ -287,6 +287,20 @@ private slots:
         QCOMPARE(after.rule(AlertRuleId::LongProcessingTime)->threshold, 7200000.0);
         QCOMPARE(after.rule(AlertRuleId::LowThroughput)->threshold, 0.5);
         QVERIFY(awaitResult(api->fetchAlertEvents({false, 1, 10})).ok());
+        // The preview: a viewer may ask, and nothing changes.
+        AlertConfig edited = after;
+        edited.rules[0].threshold = 0;
+        const auto preview = awaitResult(client(m_viewer)->previewAlerts(edited));
+        QVERIFY2(preview.ok(), qPrintable(preview.ok() ? QString() : preview.error().userMessage()));
+        QVERIFY(std::all_of(preview.value().conditions.cbegin(), preview.value().conditions.cend(),
+                            [](const AlertCondition &c) { return !c.message.isEmpty(); }));
+        QVERIFY(awaitResult(api->fetchAlertConfig()).value() == after);
+        edited.rules[0].threshold = 120;
+        const auto refusedPreview = awaitResult(api->previewAlerts(edited));
+        QCOMPARE(refusedPreview.error().kind, ApiError::Kind::BadRequest);
+        QCOMPARE(refusedPreview.error().parameter, QStringLiteral("rules[0].threshold"));
+        QCOMPARE(awaitResult(client(m_viewer)->updateAlertConfig(after)).error().kind,
+                 ApiError::Kind::Forbidden);
 
         const auto audit = awaitResult(api->fetchAuditLog(1, 100));
         QVERIFY(audit.ok());

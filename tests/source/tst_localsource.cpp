@@ -146,6 +146,68 @@ private slots:
         QVERIFY(later.value().generatedAt > s.generatedAt);
     }
 
+    void alertsOnTheDemo()
+    {
+        QTemporaryDir dir;
+        TestClock clock;
+        LocalSourceOptions options = optionsFor(dir.filePath(QStringLiteral("demo.sqlite")), clock);
+        options.backfillDays = 2;
+        LocalSource source(options);
+        QSignalSpy opened(&source, &LocalSource::opened);
+        source.open();
+        QVERIFY(opened.wait(60000));
+
+        // The live pipeline's status checks evaluate the rules: the simulation's retired model fails
+        // whole batches, so batchFailure events appear.
+        clock.ms += 60 * 1000;
+        QList<AlertEvent> active;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !(active = awaitResult(source.fetchAlertEvents({})).value().events).isEmpty(), 10000);
+        QVERIFY(std::any_of(active.cbegin(), active.cend(), [](const AlertEvent &e) {
+            return e.rule == AlertRuleId::BatchFailure && e.jobId;
+        }));
+        const auto acked = awaitResult(source.acknowledgeAlertEvent(active.first().id));
+        QCOMPARE(acked.value().acknowledgedBy, std::optional<QString>(QStringLiteral("demo")));
+
+        // The preview: an edited configuration, evaluated now, nothing stored.
+        AlertConfig edited = AlertConfig::defaults();
+        for (AlertRule &r : edited.rules)
+            r.enabled = r.id == AlertRuleId::HighErrorRate;
+        edited.rules[0].threshold = 0;
+        const auto preview = awaitResult(source.previewAlerts(edited));
+        QVERIFY(preview.ok());
+        QCOMPARE(preview.value().conditions.size(), 1);
+        QCOMPARE(preview.value().conditions[0].rule, AlertRuleId::HighErrorRate);
+        QVERIFY(preview.value().conditions[0].message.startsWith(QStringLiteral("Error rate ")));
+        QVERIFY(awaitResult(source.fetchAlertConfig()).value() == AlertConfig::defaults());
+
+        // Refused as the server refuses it, naming the field.
+        edited.rules[0].threshold = 120;
+        for (const ApiError &refused : {awaitResult(source.previewAlerts(edited)).error(),
+                                        awaitResult(source.updateAlertConfig(edited)).error()}) {
+            QCOMPARE(refused.kind, ApiError::Kind::BadRequest);
+            QCOMPARE(refused.parameter, QStringLiteral("rules[0].threshold"));
+            QCOMPARE(refused.message,
+                     QStringLiteral("rules[0].threshold: expected a percentage from 0 to 100, got 120"));
+        }
+        AlertConfig webhook = AlertConfig::defaults();
+        webhook.notificationChannels = {NotificationChannel::Webhook};
+        QCOMPARE(awaitResult(source.updateAlertConfig(webhook)).error().parameter,
+                 QStringLiteral("webhookUrl"));
+
+        // §12.8: the configuration's thresholds are the rules'.
+        BatchConfig config = awaitResult(source.fetchConfig()).value();
+        config.batchAlertThresholdErrorRate = 15;
+        QCOMPARE(awaitResult(source.updateConfig(config)).value().batchAlertThresholdErrorRate, 15.0);
+        QCOMPARE(awaitResult(source.fetchAlertConfig()).value().rule(AlertRuleId::HighErrorRate)->threshold,
+                 15.0);
+        AlertConfig alerts = AlertConfig::defaults();
+        alerts.rules[1].threshold = 7200000;
+        QVERIFY(awaitResult(source.updateAlertConfig(alerts)).ok());
+        QCOMPARE(awaitResult(source.fetchConfig()).value().batchAlertThresholdProcessingTime, 7200);
+        QCOMPARE(awaitResult(source.fetchConfig()).value().batchAlertThresholdErrorRate, 10.0);
+    }
+
     void reopenKeepsHistory()
     {
         QTemporaryDir dir;

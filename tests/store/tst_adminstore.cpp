@@ -90,6 +90,13 @@ private slots:
         const auto again = admin.acknowledgeAlertEvent(added[2].id, QStringLiteral("bob"), kT0.addSecs(20));
         QCOMPARE(again.value().acknowledgedBy, std::optional<QString>(QStringLiteral("alice")));
         QCOMPARE(again.value().acknowledgedAt, std::optional<QDateTime>(kT0.addSecs(10)));
+        // An evaluation writing a copy read before the acknowledgement does not undo it.
+        AlertEvent stale = added[2];
+        stale.lastSeen = kT0.addSecs(900);
+        QVERIFY(admin.updateAlertEvent(stale).ok());
+        const AlertEvent kept = admin.alertEvents(true, 1, 50).value().events.first();
+        QCOMPARE(kept.id, added[2].id);
+        QCOMPARE(kept.acknowledgedBy, std::optional<QString>(QStringLiteral("alice")));
         QCOMPARE(admin.acknowledgeAlertEvent(999, QStringLiteral("alice"), kT0).error().kind,
                  StoreError::Kind::NotFound);
         AlertEvent ghost = added[0];

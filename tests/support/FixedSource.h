@@ -30,6 +30,9 @@ public:
     ApiError error;
     AlertConfig alertConfig = AlertConfig::defaults();
     QList<AlertEvent> events;
+    /// What previewAlerts answers: the conditions of `events`' rules whose threshold the previewed
+    /// configuration puts below their observed value (a stand-in for the server's evaluation).
+    std::optional<AlertConfig> lastPreviewed;
     int eventFetches = 0;
 
     QFuture<ApiResult<MonitoringSnapshot>> fetchMonitoring(const MonitoringQuery &) override
@@ -54,6 +57,18 @@ public:
     {
         alertConfig = c;
         return ready<AlertConfig>(c);
+    }
+    QFuture<ApiResult<AlertPreview>> previewAlerts(const AlertConfig &config) override
+    {
+        lastPreviewed = config;
+        AlertPreview preview;
+        for (const AlertEvent &e : events) {
+            const AlertRule *rule = config.rule(e.rule);
+            if (rule && rule->enabled && e.observedValue > rule->threshold)
+                preview.conditions << AlertCondition{e.rule,          rule->severity, e.observedValue,
+                                                     rule->threshold, e.message,      e.jobId};
+        }
+        return ready<AlertPreview>(preview);
     }
     QFuture<ApiResult<AlertEventPage>> fetchAlertEvents(const AlertEventQuery &q) override
     {

@@ -237,6 +237,33 @@ private slots:
                  QStringLiteral("/base/api/admin/batch-monitoring/alerts/events/3/ack"));
     }
 
+    void alertPreview()
+    {
+        AlertConfig config = AlertConfig::defaults();
+        config.rules[0].threshold = 2;
+        const AlertPreview preview{{{AlertRuleId::HighErrorRate, Severity::High, 4.8, 2,
+                                     QStringLiteral("Error rate 4.8 % > 2 %"), std::nullopt}}};
+        m_nam->script = {
+            FakeResponse::json(200, ok(preview)),
+            FakeResponse::json(400, R"({"success": false, "error": {"code": "invalid_body", "message":)"
+                                    R"( "rules[0].threshold: expected a percentage from 0 to 100, got 120",)"
+                                    R"( "parameter": "rules[0].threshold"}})")};
+        const auto got = awaitResult(m_client->previewAlerts(config));
+        QVERIFY(got.ok());
+        QVERIFY(got.value() == preview);
+        QCOMPARE(m_nam->requests[0].verb, QByteArray("POST"));
+        QCOMPARE(m_nam->requests[0].url.path(),
+                 QStringLiteral("/base/api/admin/batch-monitoring/alerts/preview"));
+        QCOMPARE(
+            json::decodeValue<AlertConfig>(QJsonDocument::fromJson(m_nam->requests[0].body).object()).value(),
+            config);
+        // A refused field: the server's parameter says which, for the form to mark it.
+        const auto refused = awaitResult(m_client->previewAlerts(config));
+        QCOMPARE(refused.error().kind, ApiError::Kind::BadRequest);
+        QCOMPARE(refused.error().parameter, QStringLiteral("rules[0].threshold"));
+        QCOMPARE(m_nam->requests.size(), 2); // a POST is never sent again
+    }
+
     void configSchedulerAndAudit()
     {
         BatchConfig config;

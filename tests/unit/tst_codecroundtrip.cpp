@@ -200,6 +200,18 @@ private slots:
     void alertConfigDefaults() { roundTrip(AlertConfig::defaults()); }
     void alertConfigFull() { roundTrip(fullAlerts()); }
     void alertEvents() { roundTrip(events()); }
+    void alertPreview()
+    {
+        roundTrip(AlertPreview{});
+        roundTrip(AlertPreview{
+            {{AlertRuleId::HighErrorRate, Severity::High, 14.2, 10,
+              QStringLiteral("Error rate 14.2 % > 10 %"), std::nullopt},
+             {AlertRuleId::BatchFailure, Severity::Critical, 2, 1,
+              QStringLiteral("batch-job-7: all 100 requests failed"), QStringLiteral("batch-job-7")}}});
+        // jobId only for per-job rules.
+        const QJsonObject global = json::encode(AlertCondition{});
+        QVERIFY(!global.contains(QStringLiteral("jobId")));
+    }
     void batchConfig()
     {
         BatchConfig c;

@@ -2,7 +2,7 @@
 // The alerts page offscreen: rules edited with validation as you type, Apply and Revert, read only for
 // viewers, the alerts list with Acknowledge; the tray badge and the notification text.
 #include "AlertMonitor.h"
-#include "AlertNotifier.h"
+#include "DesktopNotifier.h"
 #include "AlertsPage.h"
 #include "FixedSource.h"
 #include "Session.h"
@@ -125,6 +125,31 @@ private slots:
         QVERIFY(!page.applyButton()->isEnabled());
     }
 
+    void previewBeforeApplying()
+    {
+        FixedSource source;
+        AlertEvent rate =
+            alert(1, AlertRuleId::HighErrorRate, Severity::High, QStringLiteral("Error rate 8.0 % > 5 %"));
+        rate.observedValue = 8;
+        source.events = {rate};
+        Session session(&source);
+        AlertMonitor monitor(&source);
+        AlertsPage page(&session, &monitor);
+        QSignalSpy loaded(&page, &AlertsPage::loaded);
+        QSignalSpy previewed(&page, &AlertsPage::previewed);
+        page.reload();
+        QVERIFY(loaded.wait(5000));
+        QVERIFY(previewed.wait(5000));
+        QCOMPARE(page.previewText(), QStringLiteral("Nothing would fire now.")); // 8 % is under 10 %
+        page.thresholdEdit(AlertRuleId::HighErrorRate)->setText(QStringLiteral("5"));
+        QVERIFY(previewed.wait(5000));
+        QCOMPARE(page.previewText(), QStringLiteral("● High — Error rate 8.0 % > 5 %"));
+        QCOMPARE(source.lastPreviewed->rule(AlertRuleId::HighErrorRate)->threshold, 5.0);
+        QCOMPARE(source.alertConfig.rule(AlertRuleId::HighErrorRate)->threshold, 10.0); // nothing applied
+        page.thresholdEdit(AlertRuleId::HighErrorRate)->setText(QStringLiteral("500"));
+        QTRY_COMPARE(page.previewText(), QStringLiteral("Correct the values above to see what would fire."));
+    }
+
     void alertsListAndAcknowledge()
     {
         FixedSource source;
@@ -160,7 +185,7 @@ private slots:
 
     void notifierTextsAndBadge()
     {
-        AlertNotifier notifier;
+        DesktopNotifier notifier;
         notifier.show({alert(3, AlertRuleId::HighErrorRate, Severity::High,
                              QStringLiteral("Error rate 14.2 % > 10 %"))});
         QCOMPARE(notifier.lastTitle(), QStringLiteral("High alert: High error rate"));
@@ -173,8 +198,8 @@ private slots:
         QCOMPARE(notifier.lastTitle(), QStringLiteral("5 new alerts"));
         QVERIFY(notifier.lastBody().endsWith(QStringLiteral("… and 2 more in the Alerts page.")));
         // The badge draws the count: the icon with a number differs from the one without.
-        const QImage none = AlertNotifier::badgeIcon(0).pixmap(64, 64).toImage();
-        const QImage three = AlertNotifier::badgeIcon(3).pixmap(64, 64).toImage();
+        const QImage none = DesktopNotifier::badgeIcon(0).pixmap(64, 64).toImage();
+        const QImage three = DesktopNotifier::badgeIcon(3).pixmap(64, 64).toImage();
         QVERIFY(none != three);
         QCOMPARE(three.pixelColor(47, 8).red() > 180, true); // the red badge, top right
         notifier.setActiveCount(3);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "AlertNotifier.h"
+#include "DesktopNotifier.h"
 
 #include "AlertMonitor.h"
 
@@ -27,7 +27,7 @@ bool notificationServiceRuns()
 
 } // namespace
 
-QIcon AlertNotifier::badgeIcon(int count)
+QIcon DesktopNotifier::badgeIcon(int count)
 {
     QPixmap pixmap(64, 64);
     pixmap.fill(Qt::transparent);
@@ -55,18 +55,18 @@ QIcon AlertNotifier::badgeIcon(int count)
     return QIcon(pixmap);
 }
 
-AlertNotifier::AlertNotifier(QObject *parent) : QObject(parent)
+DesktopNotifier::DesktopNotifier(QObject *parent) : QObject(parent)
 {
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(badgeIcon(0), this);
         m_tray->setToolTip(tr("batchmon — no active alerts"));
-        connect(m_tray, &QSystemTrayIcon::activated, this, &AlertNotifier::activated);
-        connect(m_tray, &QSystemTrayIcon::messageClicked, this, &AlertNotifier::activated);
+        connect(m_tray, &QSystemTrayIcon::activated, this, &DesktopNotifier::activated);
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, &DesktopNotifier::activated);
         m_tray->show();
     }
 }
 
-void AlertNotifier::setActiveCount(int count)
+void DesktopNotifier::setActiveCount(int count)
 {
     m_count = count;
     if (!m_tray)
@@ -77,7 +77,7 @@ void AlertNotifier::setActiveCount(int count)
                                     : tr("batchmon — %1 active alerts").arg(count));
 }
 
-void AlertNotifier::show(const QList<AlertEvent> &events)
+void DesktopNotifier::show(const QList<AlertEvent> &events)
 {
     if (events.isEmpty())
         return;

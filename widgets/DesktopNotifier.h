@@ -16,11 +16,11 @@ namespace batchmon {
  * tray icon whose badge counts the active alerts, when the desktop has a tray. Several alerts at once
  * become one notification that counts them.
  */
-class AlertNotifier : public QObject
+class DesktopNotifier : public QObject
 {
     Q_OBJECT
 public:
-    explicit AlertNotifier(QObject *parent = nullptr);
+    explicit DesktopNotifier(QObject *parent = nullptr);
 
     void show(const QList<AlertEvent> &events);
     /// The badge: the tray icon's number and tooltip.
