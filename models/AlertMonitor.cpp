@@ -278,6 +278,10 @@ void AlertMonitor::onEvents(const AlertEventPage &page)
         QList<AlertEvent> oldestFirst = page.events;
         std::reverse(oldestFirst.begin(), oldestFirst.end());
         for (const AlertEvent &e : oldestFirst) {
+            if (!m_seenFirstPage && e.firstSeen.secsTo(now) > 15 * 60 && !m_notifiedEvent.contains(e.id)) {
+                m_notifiedEvent[e.id] = now; // backlog: its cadence counts from here
+                continue;
+            }
             if (!due(e, now))
                 continue;
             m_notifiedEvent[e.id] = now; // shown, or skipped by suppression: not delayed either way
@@ -289,6 +293,7 @@ void AlertMonitor::onEvents(const AlertEventPage &page)
         }
         if (!show.isEmpty())
             emit notify(show);
+        m_seenFirstPage = true;
     }
     emit updated();
 }

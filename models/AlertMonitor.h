@@ -60,7 +60,9 @@ private:
 };
 
 /**
- * Watches a source's alerts for the app: polls the active events every 10 s (the seed's
+ * Watches a source's alerts for the app (events that were already active for over 15 minutes when the
+ * app first sees them are the backlog: counted and listed, not notified — opening the app on a busy
+ * server does not bring fifty notifications): polls the active events every 10 s (the seed's
  * alertRefreshInterval) and the configuration every minute, keeps the list for the alerts page, and
  * decides which events to show as desktop notifications — the contract's cadence (immediate: once;
  * hourly/daily: again while unresolved and unacknowledged), suppression window per rule, and only when
@@ -115,6 +117,7 @@ private:
     std::optional<ApiError> m_lastError;
     QHash<qint64, QDateTime> m_notifiedEvent; ///< event id → when it was last shown
     QHash<int, QDateTime> m_notifiedRule;     ///< rule → when any of its events was last shown
+    bool m_seenFirstPage = false;             ///< the first answer's older events are a backlog, not news
     std::function<QDateTime()> m_clock = [] {
         return QDateTime::currentDateTimeUtc();
     };

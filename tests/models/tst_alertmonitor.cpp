@@ -141,6 +141,22 @@ private slots:
         QTRY_COMPARE(monitor.model()->rowCount(), 3);
     }
 
+    void backlogIsNotNews()
+    {
+        FixedSource source;
+        source.alertConfig.notificationChannels = {NotificationChannel::Desktop};
+        source.events = {alert(1, AlertRuleId::BatchFailure, 0, QStringLiteral("batch-job-1")),
+                         alert(2, AlertRuleId::BatchFailure, 55, QStringLiteral("batch-job-2"))};
+        AlertMonitor monitor(&source);
+        m_now = kT0.addSecs(3600); // 1 started an hour ago, 2 five minutes ago
+        monitor.setClock([this] { return m_now; });
+        QCOMPARE(ids(poll(monitor)), (QList<qint64>{2}));
+        QCOMPARE(monitor.activeCount(), 2); // both counted
+        source.events << alert(3, AlertRuleId::BatchFailure, 10,
+                               QStringLiteral("batch-job-3")); // late to arrive
+        QCOMPARE(ids(poll(monitor)), (QList<qint64>{3}));      // after the first page, anything new is news
+    }
+
     void onlyWithTheDesktopChannel()
     {
         FixedSource source;

@@ -2,6 +2,8 @@
 // End to end: the app's session and dashboard against a real batchmon-server on loopback. An admin
 // retries a failed job from the table and sees the new job appear; acts on a selection; retries every
 // failed job of the view; a stale view gets the server's own refusal; a viewer is refused.
+#include "AlertMonitor.h"
+#include "AlertsPage.h"
 #include "Await.h"
 #include "Charts.h"
 #include "ConfigPanel.h"
@@ -20,6 +22,7 @@
 #include <QComboBox>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPushButton>
@@ -265,6 +268,57 @@ private slots:
                  qPrintable(details.summaryText()));
         QVERIFY(awaitResult(http->cancelJob(id)).ok());
         QTRY_VERIFY_WITH_TIMEOUT(details.summaryText().contains(QStringLiteral("Cancel")), 20000);
+    }
+
+    void alertRulesOnTheServer()
+    {
+        auto http = source(m_admin);
+        Session session(http.get());
+        AlertMonitor monitor(http.get());
+        AlertsPage page(&session, &monitor);
+        QSignalSpy loaded(&page, &AlertsPage::loaded);
+        page.reload();
+        QVERIFY(loaded.wait(20000));
+        QCOMPARE(loaded.first().first().toBool(), true);
+        QLineEdit *rate = page.thresholdEdit(AlertRuleId::HighErrorRate);
+        rate->setText(QStringLiteral("150"));
+        QCOMPARE(page.fieldError(AlertRuleId::HighErrorRate),
+                 QStringLiteral("Enter a percentage from 0 to 100."));
+        QVERIFY(!page.applyButton()->isEnabled());
+        rate->setText(QStringLiteral("25"));
+        QVERIFY(page.applyButton()->isEnabled());
+        QSignalSpy applied(&page, &AlertsPage::applied);
+        page.applyButton()->click();
+        QVERIFY(applied.wait(20000));
+        QVERIFY2(applied.first().first().toBool(), qPrintable(page.statusText()));
+        QCOMPARE(awaitResult(http->fetchAlertConfig()).value().rule(AlertRuleId::HighErrorRate)->threshold,
+                 25.0);
+
+        // Shown after a refresh: another page reads it back from the server.
+        AlertsPage again(&session, &monitor);
+        QSignalSpy reloaded(&again, &AlertsPage::loaded);
+        again.reload();
+        QVERIFY(reloaded.wait(20000));
+        QCOMPARE(again.thresholdEdit(AlertRuleId::HighErrorRate)->text(), QStringLiteral("25"));
+
+        // A viewer's edit is refused by the server in its words; the page turns read only.
+        auto viewer = source(m_viewer);
+        Session viewerSession(viewer.get());
+        AlertMonitor viewerMonitor(viewer.get());
+        AlertsPage viewerPage(&viewerSession, &viewerMonitor);
+        QSignalSpy viewerLoaded(&viewerPage, &AlertsPage::loaded);
+        viewerPage.reload();
+        QVERIFY(viewerLoaded.wait(20000));
+        viewerPage.thresholdEdit(AlertRuleId::HighErrorRate)->setText(QStringLiteral("30"));
+        QSignalSpy refused(&viewerPage, &AlertsPage::applied);
+        viewerPage.applyButton()->click();
+        QVERIFY(refused.wait(20000));
+        QCOMPARE(refused.first().first().toBool(), false);
+        QVERIFY2(viewerPage.statusText().contains(QStringLiteral("admin")),
+                 qPrintable(viewerPage.statusText()));
+        QVERIFY(!viewerPage.isEditable());
+        QCOMPARE(awaitResult(http->fetchAlertConfig()).value().rule(AlertRuleId::HighErrorRate)->threshold,
+                 25.0);
     }
 
     void mainWindowOpensProfilesAndKnowsTheRole()
