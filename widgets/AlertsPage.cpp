@@ -281,10 +281,7 @@ AlertsPage::AlertsPage(Session *session, AlertMonitor *monitor, QWidget *parent)
     connect(m_monitor, &AlertMonitor::acknowledged, this,
             [this](bool, const QString &message) { m_listStatus->setText(message); });
 
-    for (QWidget *w : findChildren<QWidget *>())
-        if (qobject_cast<QLineEdit *>(w) || qobject_cast<QComboBox *>(w) || qobject_cast<QCheckBox *>(w))
-            w->setEnabled(false); // until the configuration is there
-    m_showResolved->setEnabled(true);
+    setEditable(true); // the editors stay off until the rules are there (no m_stored yet)
     setStatus(tr("Loading the alert rules…"), false);
     updateButtons();
 }
@@ -424,7 +421,9 @@ void AlertsPage::askPreview()
         for (const AlertCondition &c : r.value().conditions)
             lines << tr("● %1 — %2")
                          .arg(AlertEventsModel::severityName(c.severity),
-                              c.jobId ? tr("%1 (job %2)").arg(c.message, *c.jobId) : c.message);
+                              c.jobId && !c.message.contains(*c.jobId)
+                                  ? tr("%1 (job %2)").arg(c.message, *c.jobId)
+                                  : c.message);
         m_preview->setText(lines.isEmpty() ? tr("Nothing would fire now.") : lines.join(QLatin1Char('\n')));
         emit previewed(true);
     });

@@ -86,6 +86,7 @@ void PaletteChartView::adopt(QChart *chart)
     QChart *previous = this->chart();
     setChart(chart);
     delete previous;
+    m_legend = chart->legend()->isVisible();
     applyPalette();
 }
 
@@ -99,7 +100,7 @@ void PaletteChartView::setEmptyText(const QString &text)
         axis->setVisible(!empty);
     for (QAbstractSeries *series : chart()->series())
         series->setVisible(!empty);
-    chart()->legend()->setVisible(!empty && chart()->series().size() > 1);
+    chart()->legend()->setVisible(!empty && m_legend);
     viewport()->update();
 }
 

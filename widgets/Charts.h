@@ -43,6 +43,7 @@ private:
     void applyPalette();
 
     QString m_emptyText;
+    bool m_legend = false; ///< whether the chart shows its legend when it has data
 };
 
 /// The seed's QueueStatusChart: pending, processing, completed, failed (and cancelled) jobs now.

@@ -89,7 +89,8 @@ void DesktopNotifier::show(const QList<AlertEvent> &events)
         m_lastTitle =
             tr("%1 alert: %2")
                 .arg(AlertEventsModel::severityName(e.severity), AlertEventsModel::ruleName(e.rule));
-        m_lastBody = e.jobId ? tr("%1 (job %2)").arg(e.message, *e.jobId) : e.message;
+        m_lastBody =
+            e.jobId && !e.message.contains(*e.jobId) ? tr("%1 (job %2)").arg(e.message, *e.jobId) : e.message;
     } else {
         m_lastTitle = tr("%1 new alerts").arg(events.size());
         QStringList lines;

@@ -3,9 +3,12 @@
 //   batchmon-screenshots OUTDIR [DEMO_FILE]
 // The demo workspace, light and dark, at 1280×800 and 1920×1080, its Errors tab; an empty server and
 // an unreachable one. Not a test: what it draws is for people to look at.
+#include "AlertMonitor.h"
+#include "AlertsPage.h"
 #include "Appearance.h"
 #include "ConnectDialog.h"
 #include "DashboardView.h"
+#include "DesktopNotifier.h"
 #include "MainWindow.h"
 #include "ProfileStore.h"
 #include "ServerProcess.h"
@@ -14,10 +17,12 @@
 #include "source/HttpSource.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QDir>
 #include <QLineEdit>
 #include <QMainWindow>
 #include <QNetworkAccessManager>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QStyle>
@@ -108,6 +113,33 @@ int main(int argc, char *argv[])
             QTest::qWait(300);
             save(&window, out.filePath(QStringLiteral("configuration-1280x800%1.png")
                                            .arg(dark ? QStringLiteral("-dark") : QString())));
+        }
+        // The alerts page, once the demo's pipeline has recorded its alerts.
+        window.pages()->setCurrentWidget(window.alertsPage());
+        window.alertsPage()->showResolvedBox()->setChecked(true);
+        if (!QTest::qWaitFor([&] { return window.alertMonitor()->model()->rowCount() > 0; }, 120000))
+            qFatal("the demo recorded no alerts");
+        window.alertsPage()->alertsTable()->selectRow(0);
+        for (const bool dark : {false, true}) {
+            setDark(dark);
+            QTest::qWait(300);
+            save(
+                &window,
+                out.filePath(
+                    QStringLiteral("alerts-1280x800%1.png").arg(dark ? QStringLiteral("-dark") : QString())));
+        }
+        setDark(false);
+        // A desktop notification as the desktop shows it: only where a display and a notification
+        // service run (Xvfb with dunst, say), photographed with ImageMagick's import.
+        if (qEnvironmentVariableIsSet("BATCHMON_SHOT_DESKTOP")) {
+            window.pages()->setCurrentIndex(0);
+            window.resize(1280, 800);
+            window.notifier()->show({window.alertMonitor()->model()->events().first()});
+            QTest::qWait(1500);
+            QProcess::execute(QStringLiteral("import"), {QStringLiteral("-window"), QStringLiteral("root"),
+                                                         out.filePath(QStringLiteral("notification.png"))});
+            qInfo("wrote %s via %s", qPrintable(out.filePath(QStringLiteral("notification.png"))),
+                  qPrintable(window.notifier()->lastChannel()));
         }
         window.pages()->setCurrentIndex(0);
         view->chartTabs()->setCurrentIndex(1);

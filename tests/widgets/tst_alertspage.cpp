@@ -2,8 +2,8 @@
 // The alerts page offscreen: rules edited with validation as you type, Apply and Revert, read only for
 // viewers, the alerts list with Acknowledge; the tray badge and the notification text.
 #include "AlertMonitor.h"
-#include "DesktopNotifier.h"
 #include "AlertsPage.h"
+#include "DesktopNotifier.h"
 #include "FixedSource.h"
 #include "Session.h"
 
@@ -66,6 +66,8 @@ private slots:
                  QStringLiteral("Daily while active"));
         QVERIFY(page.channelBox(NotificationChannel::Desktop)->isChecked());
         QVERIFY(!page.applyButton()->isEnabled()); // nothing changed
+        QVERIFY(page.quietMinutes()->isEnabled());
+        QVERIFY(page.quietMinutes()->findChild<QLineEdit *>()->isEnabled()); // its text too, not greyed
 
         // An invalid threshold: an inline error as typed, and no Apply.
         QLineEdit *rate = page.thresholdEdit(AlertRuleId::HighErrorRate);
