@@ -2,6 +2,7 @@
 #include "AlertsPage.h"
 
 #include "AlertMonitor.h"
+#include "Colours.h"
 #include "Session.h"
 #include "source/DataSource.h"
 
@@ -162,9 +163,7 @@ AlertsPage::AlertsPage(Session *session, AlertMonitor *monitor, QWidget *parent)
             row.cadence->addItem(cadenceName(c), int(c));
         row.error = new QLabel(rules);
         row.error->setWordWrap(true);
-        QPalette red = row.error->palette();
-        red.setColor(QPalette::WindowText, QColor(0xd3, 0x3b, 0x3b));
-        row.error->setPalette(red);
+        colours::setTextColour(row.error, colours::kRed);
         row.error->hide();
         auto *name = new QLabel(
             QStringLiteral("<b>%1</b> — %2")
@@ -205,9 +204,7 @@ AlertsPage::AlertsPage(Session *session, AlertMonitor *monitor, QWidget *parent)
     channelGrid->addWidget(m_channels[2], 2, 0);
     m_webhook->setPlaceholderText(tr("https://hooks.example.com/batchmon"));
     channelGrid->addWidget(m_webhook, 2, 1);
-    QPalette red = m_webhookError->palette();
-    red.setColor(QPalette::WindowText, QColor(0xd3, 0x3b, 0x3b));
-    m_webhookError->setPalette(red);
+    colours::setTextColour(m_webhookError, colours::kRed);
     m_webhookError->hide();
     channelGrid->addWidget(m_webhookError, 3, 1);
     auto *quietLabel = new QLabel(tr("&Quiet period after a notification, per rule:"), channels);
@@ -511,13 +508,7 @@ void AlertsPage::acknowledgeSelected()
 void AlertsPage::setStatus(const QString &text, bool error)
 {
     m_status->setText(text);
-    // An error in red; otherwise the palette's own colour, which follows a change of theme.
-    QPalette p;
-    if (error) {
-        p = m_status->palette();
-        p.setColor(QPalette::WindowText, QColor(0xd3, 0x3b, 0x3b));
-    }
-    m_status->setPalette(p);
+    colours::setTextColour(m_status, error ? std::optional<QColor>(colours::kRed) : std::nullopt);
 }
 
 QString AlertsPage::statusText() const

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Charts.h"
 
+#include "Colours.h"
+
 #include <QAbstractAxis>
 #include <QAbstractBarSeries>
 #include <QAreaSeries>
@@ -25,6 +27,8 @@
 
 namespace batchmon {
 
+using namespace colours;
+
 namespace {
 
 QChart *plainChart(const QString &title)
@@ -37,12 +41,6 @@ QChart *plainChart(const QString &title)
     chart->setDropShadowEnabled(false);
     return chart;
 }
-
-// Series colours that read on light and dark bases alike.
-const QColor kBlue(0x3b, 0x82, 0xd6);
-const QColor kGreen(0x2e, 0x9d, 0x48);
-const QColor kOrange(0xe0, 0x8a, 0x1e);
-const QColor kRed(0xd3, 0x3b, 0x3b);
 
 QString formatValue(qreal v, const QString &labelFormat)
 {

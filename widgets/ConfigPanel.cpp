@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ConfigPanel.h"
 
+#include "Colours.h"
+
 #include "Session.h"
 #include "source/DataSource.h"
 
@@ -22,22 +24,9 @@
 
 namespace batchmon {
 
+using namespace colours;
+
 namespace {
-
-// The red and green of MetricCard, which read on light and dark bases alike; amber for "paused".
-const QColor kRed(0xd3, 0x3b, 0x3b);
-const QColor kGreen(0x2e, 0x9d, 0x48);
-const QColor kAmber(0xc7, 0x7c, 0x02);
-
-void setTextColour(QLabel *label, const std::optional<QColor> &colour)
-{
-    QPalette p = label->palette();
-    p.setColor(QPalette::WindowText,
-               colour.value_or(label->parentWidget()
-                                   ? label->parentWidget()->palette().color(QPalette::WindowText)
-                                   : QColor(Qt::black)));
-    label->setPalette(p);
-}
 
 bool isInterval(BatchConfigField field)
 {

@@ -2,6 +2,7 @@
 #include "DesktopNotifier.h"
 
 #include "AlertMonitor.h"
+#include "Colours.h"
 
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
@@ -35,14 +36,14 @@ QIcon DesktopNotifier::badgeIcon(int count)
     p.setRenderHint(QPainter::Antialiasing);
     // The app's mark: three bars of a chart on a blue tile.
     p.setPen(Qt::NoPen);
-    p.setBrush(QColor(0x3b, 0x82, 0xd6));
+    p.setBrush(colours::kBlue);
     p.drawRoundedRect(QRectF(2, 2, 60, 60), 12, 12);
     p.setBrush(Qt::white);
     p.drawRect(QRectF(14, 34, 9, 18));
     p.drawRect(QRectF(28, 22, 9, 30));
     p.drawRect(QRectF(42, 12, 9, 40));
     if (count > 0) {
-        p.setBrush(QColor(0xd3, 0x3b, 0x3b));
+        p.setBrush(colours::kRed);
         p.drawEllipse(QRectF(30, 0, 34, 34));
         QFont f = p.font();
         f.setBold(true);

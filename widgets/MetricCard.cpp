@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "MetricCard.h"
 
+#include "Colours.h"
+
 #include <QLabel>
 #include <QPalette>
 #include <QVBoxLayout>
@@ -62,7 +64,7 @@ void MetricCard::setChange(const QString &text, Trend trend, bool good)
     }
     // Green and red that read on light and dark bases alike.
     QPalette p = m_change->palette();
-    p.setColor(QPalette::WindowText, good ? QColor(0x2e, 0x9d, 0x48) : QColor(0xd3, 0x3b, 0x3b));
+    p.setColor(QPalette::WindowText, good ? colours::kGreen : colours::kRed);
     m_change->setPalette(p);
 }
 

@@ -3,6 +3,7 @@
 // failed states, the dark palette, and a refresh that keeps the user's selection and scroll position.
 #include "Appearance.h"
 #include "Charts.h"
+#include "Colours.h"
 #include "DashboardView.h"
 #include "FixedSource.h"
 #include "JobTableModel.h"
@@ -308,6 +309,17 @@ private slots:
         chart.setPalette(light);
         QCOMPARE(chart.chart()->backgroundBrush().color(), light.color(QPalette::Base));
         QVERIFY(!Appearance::isDark(light));
+
+        // A label coloured for an error and then back to normal follows a later change of theme (the
+        // configuration page's message kept the old theme's colour: dark on dark).
+        QWidget parent;
+        parent.setPalette(light);
+        auto *label = new QLabel(QStringLiteral("Saved."), &parent);
+        colours::setTextColour(label, colours::kRed);
+        QCOMPARE(label->palette().color(QPalette::WindowText), colours::kRed);
+        colours::setTextColour(label, std::nullopt);
+        parent.setPalette(dark);
+        QCOMPARE(label->palette().color(QPalette::WindowText), dark.color(QPalette::WindowText));
     }
 };
 
