@@ -172,6 +172,7 @@ ConfigPanel::ConfigPanel(Session *session, QWidget *parent)
 
     m_form->hide();
     connect(m_session, &Session::snapshotUpdated, this, &ConfigPanel::onSnapshotUpdated);
+    connect(m_session, &Session::stateChanged, this, &ConfigPanel::updateScheduler);
     onSnapshotUpdated();
     reload();
 }
@@ -542,6 +543,19 @@ void ConfigPanel::updateScheduler()
         setTextColour(m_schedulerState, kGreen);
     }
     m_schedulerButton->setText(s.paused ? tr("Resume scheduler") : tr("Pause scheduler"));
+    // A green "Running" from data that is no longer current would be a claim about now.
+    if (m_session->state() == Session::State::Stale || m_session->state() == Session::State::Failed) {
+        m_schedulerState->setText(tr("%1 (as of %2; the source cannot be reached now)")
+                                      .arg(m_schedulerState->text(),
+                                           QLocale().toString(m_session->lastSuccess().toLocalTime().time(),
+                                                              QLocale::ShortFormat)));
+        setTextColour(m_schedulerState, std::nullopt);
+    }
+}
+
+QString ConfigPanel::schedulerLine() const
+{
+    return m_schedulerState->text();
 }
 
 void ConfigPanel::toggleScheduler()

@@ -78,6 +78,8 @@ public:
     QString statusText() const;
     /// The scheduler's state as shown ("Running", "Paused by an admin", …).
     QString schedulerText() const;
+    /// The scheduler line as shown ("● Running", with "as of …" when the data is not current).
+    QString schedulerLine() const;
     const std::optional<SchedulerState> &schedulerState() const { return m_scheduler; }
 
     /// "every 5 minutes", "every minute", "hourly at minute 7"; "" for what the server refuses.

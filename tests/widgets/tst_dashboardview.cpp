@@ -4,6 +4,7 @@
 #include "Appearance.h"
 #include "Charts.h"
 #include "Colours.h"
+#include "ConfigPanel.h"
 #include "DashboardView.h"
 #include "FixedSource.h"
 #include "JobTableModel.h"
@@ -295,6 +296,26 @@ private slots:
         QSignalSpy edit(&view, &DashboardView::editConnectionRequested);
         emit view.warning()->linkActivated(QStringLiteral("edit"));
         QCOMPARE(edit.count(), 1);
+    }
+
+    void schedulerStateSaysWhenItIsOld()
+    {
+        FixedSource source;
+        source.snapshot = known();
+        Session session(&source);
+        ConfigPanel panel(&session);
+        QSignalSpy updated(&session, &Session::snapshotUpdated);
+        session.refresh();
+        QTRY_COMPARE(updated.count(), 1);
+        QCOMPARE(panel.schedulerLine(), QStringLiteral("● Running"));
+        source.snapshot.reset();
+        source.error.kind = ApiError::Kind::Offline;
+        QSignalSpy state(&session, &Session::stateChanged);
+        session.refresh();
+        QTRY_COMPARE(session.state(), Session::State::Stale);
+        QVERIFY2(panel.schedulerLine().startsWith(QStringLiteral("● Running (as of ")),
+                 qPrintable(panel.schedulerLine()));
+        QVERIFY(panel.schedulerLine().endsWith(QStringLiteral("; the source cannot be reached now)")));
     }
 
     void chartsFollowThePalette()
