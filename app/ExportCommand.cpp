@@ -2,7 +2,6 @@
 #include "ExportCommand.h"
 
 #include "ExportCollector.h"
-#include "ExportReader.h"
 #include "ProfileStore.h"
 #include "api/HttpCall.h"
 #include "credentials/KeychainCredentialStore.h"
@@ -150,24 +149,19 @@ int runExportCommand(int argc, char *argv[])
     }
 
     if (QFileInfo(src).isFile()) {
-        auto data = ExportReader::readFile(src);
-        if (!data)
-            return fail(trc("%1 is not a readable export: %2").arg(src, data.error().toString()));
-        MonitoringSnapshot snapshot = std::move(data).value().snapshot;
         // A file holds one time range; the status and job type filters apply to its jobs.
-        QList<Job> kept;
-        for (const Job &job : std::as_const(snapshot.jobs)) {
-            if ((!query.status || job.status == *query.status) &&
-                (!query.jobType || job.jobType == *query.jobType))
-                kept.append(job);
-        }
-        snapshot.jobs = std::move(kept);
         header.source = QFileInfo(src).fileName();
-        header.timeRange = snapshot.timeRange;
-        const QString error = ExportCollector::writeFile(out, fmt, header, snapshot);
+        qint64 written = 0;
+        const QString error = ExportCollector::convertFile(
+            src, out, fmt, header,
+            [&query](const Job &job) {
+                return (!query.status || job.status == *query.status) &&
+                       (!query.jobType || job.jobType == *query.jobType);
+            },
+            &written);
         if (!error.isEmpty())
             return fail(error);
-        QTextStream(stderr) << trc("batchmon export: %1 jobs written").arg(snapshot.jobs.size()) << Qt::endl;
+        QTextStream(stderr) << trc("batchmon export: %1 jobs written").arg(written) << Qt::endl;
         return 0;
     }
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ExportCollector.h"
 
+#include "ExportReader.h"
+
+#include <QFile>
 #include <QFutureWatcher>
 
 namespace batchmon {
@@ -120,6 +123,50 @@ QString ExportCollector::writeFile(const QString &path, ExportFormat format, con
         return writer.error();
     }
     return file.commit() ? QString() : commitError(path, file);
+}
+
+QString ExportCollector::convertFile(const QString &input, const QString &path, ExportFormat format,
+                                     ExportHeader header, const std::function<bool(const Job &)> &keep,
+                                     qint64 *written)
+{
+    *written = 0;
+    QFile in(input);
+    if (!in.open(QIODevice::ReadOnly))
+        return tr("could not open %1: %2").arg(input, in.errorString());
+    const auto checked = ExportReader::read(&in, [](Job &&) {});
+    if (!checked)
+        return tr("%1 is not a readable export: %2").arg(input, checked.error().toString());
+    header.timeRange = checked.value().snapshot.timeRange;
+
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return openError(path, file);
+    ExportWriter writer(&file, format);
+    bool ok = writer.begin(header, checked.value().snapshot);
+    QList<Job> batch;
+    in.seek(0);
+    const auto streamed = ExportReader::read(&in, [&](Job &&job) {
+        if (!ok || !keep(job))
+            return;
+        batch.append(std::move(job));
+        if (batch.size() >= 1000) {
+            ok = writer.writeJobs(batch);
+            batch.clear();
+        }
+    });
+    if (!streamed) {
+        file.cancelWriting();
+        return tr("%1 changed while it was read: %2").arg(input, streamed.error().toString());
+    }
+    ok = ok && writer.writeJobs(batch) && writer.finish();
+    if (!ok) {
+        file.cancelWriting();
+        return writer.error();
+    }
+    if (!file.commit())
+        return commitError(path, file);
+    *written = writer.jobsWritten();
+    return QString();
 }
 
 } // namespace batchmon

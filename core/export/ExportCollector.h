@@ -9,6 +9,7 @@
 #include <QSaveFile>
 #include <QSet>
 
+#include <functional>
 #include <memory>
 
 namespace batchmon {
@@ -34,6 +35,15 @@ public:
     /// Writes already loaded data (an export read back) to `path` atomically; an empty string or why not.
     static QString writeFile(const QString &path, ExportFormat format, const ExportHeader &header,
                              const MonitoringSnapshot &snapshot);
+
+    /**
+     * Re-exports the JSON export `input` to `path` in bounded memory: a first pass checks the whole
+     * file, a second streams its jobs that `keep` accepts to the writer. An empty string or why not;
+     * `written` gets the number of jobs written. `header.timeRange` is the file's.
+     */
+    static QString convertFile(const QString &input, const QString &path, ExportFormat format,
+                               ExportHeader header, const std::function<bool(const Job &)> &keep,
+                               qint64 *written);
 
 signals:
     void progress(qint64 written, qint64 expected);

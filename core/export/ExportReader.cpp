@@ -222,7 +222,7 @@ ExportHeader readHeader(const QJsonValue &v, qint64 jobCount)
     return h;
 }
 
-void readData(Scanner &s, ExportData &out, QJsonObject &rest)
+void readData(Scanner &s, const std::function<void(Job &&)> &onJob, qint64 &count, QJsonObject &rest)
 {
     const QString dataPath = QStringLiteral("data");
     s.expect('{', dataPath, QStringLiteral("'{'"));
@@ -257,8 +257,9 @@ void readData(Scanner &s, ExportData &out, QJsonObject &rest)
                     e.offset = at;
                     throw Failure{e};
                 }
-                out.snapshot.jobs.append(std::move(job).value());
+                onJob(std::move(job).value());
                 ++i;
+                ++count;
             } while (s.nextOrClose(']', path));
         } else {
             rest.insert(key, s.takeValue(path));
@@ -272,7 +273,18 @@ void readData(Scanner &s, ExportData &out, QJsonObject &rest)
 
 Result<ExportData, ExportReadError> ExportReader::read(QIODevice *device)
 {
+    QList<Job> jobs;
+    auto data = read(device, [&jobs](Job &&job) { jobs.append(std::move(job)); });
+    if (data)
+        data.value().snapshot.jobs = std::move(jobs);
+    return data;
+}
+
+Result<ExportData, ExportReadError> ExportReader::read(QIODevice *device,
+                                                       const std::function<void(Job &&)> &onJob)
+{
     Scanner s(device);
+    qint64 count = 0;
     ExportData out;
     QJsonObject rest;
     try {
@@ -287,7 +299,7 @@ Result<ExportData, ExportReadError> ExportReader::read(QIODevice *device)
                     if (sawData)
                         s.fail(key, tr("the key is given twice"));
                     sawData = true;
-                    readData(s, out, rest);
+                    readData(s, onJob, count, rest);
                 } else {
                     const QJsonValue v = s.takeValue(key);
                     if (key == QLatin1String("success"))
@@ -313,9 +325,8 @@ Result<ExportData, ExportReadError> ExportReader::read(QIODevice *device)
     auto snapshot = json::decodeValue<MonitoringSnapshot>(rest, QStringLiteral("data"));
     if (!snapshot)
         return decodeFailure(snapshot.error());
-    snapshot.value().jobs = std::move(out.snapshot.jobs);
     out.snapshot = std::move(snapshot).value();
-    out.header = readHeader(header, out.snapshot.jobs.size());
+    out.header = readHeader(header, count);
     return out;
 }
 

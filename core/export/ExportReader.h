@@ -7,6 +7,8 @@
 #include <QCoreApplication>
 #include <QIODevice>
 
+#include <functional>
+
 namespace batchmon {
 
 /// A JSON export read back: its header and the snapshot with every job.
@@ -39,6 +41,13 @@ class ExportReader
     Q_DECLARE_TR_FUNCTIONS(batchmon::ExportReader)
 public:
     static Result<ExportData, ExportReadError> read(QIODevice *device);
+    /**
+     * The same, in bounded memory: each job goes to `onJob` as soon as it is decoded, in file order,
+     * and the result's snapshot has no jobs (header.jobCount says how many went by). On an error the
+     * jobs already delivered must be dropped by the caller.
+     */
+    static Result<ExportData, ExportReadError> read(QIODevice *device,
+                                                    const std::function<void(Job &&)> &onJob);
     static Result<ExportData, ExportReadError> readFile(const QString &path);
 };
 

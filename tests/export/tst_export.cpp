@@ -191,6 +191,52 @@ private slots:
         QVERIFY(!readBytes("{\"success\":true}").ok());
     }
 
+    void streamingReadAndConvert()
+    {
+        const MonitoringSnapshot s = makeSnapshot(30);
+        QTemporaryDir dir;
+        const QString json = dir.filePath(QStringLiteral("a.json"));
+        QCOMPARE(ExportCollector::writeFile(json, ExportFormat::Json, makeHeader(), s), QString());
+
+        // The callback form hands over every job in order and keeps none.
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QList<Job> seen;
+        const auto streamed = ExportReader::read(&f, [&seen](Job &&job) { seen.append(std::move(job)); });
+        QVERIFY(streamed.ok());
+        QVERIFY(streamed.value().snapshot.jobs.isEmpty());
+        QCOMPARE(streamed.value().header.jobCount, 30);
+        QVERIFY(seen == s.jobs);
+
+        // File → CSV, only the failed jobs (every third).
+        const QString csv = dir.filePath(QStringLiteral("failed.csv"));
+        qint64 written = -1;
+        QCOMPARE(ExportCollector::convertFile(
+                     json, csv, ExportFormat::Csv, makeHeader(),
+                     [](const Job &job) { return job.status == JobStatus::Failed; }, &written),
+                 QString());
+        QCOMPARE(written, 10);
+        QFile c(csv);
+        QVERIFY(c.open(QIODevice::ReadOnly));
+        QCOMPARE(c.readAll().count("\r\n"), 11);
+
+        // A truncated input: an error naming where, and no output file.
+        QVERIFY(f.seek(0));
+        const QByteArray bytes = f.readAll();
+        const QString cut = dir.filePath(QStringLiteral("cut.json"));
+        QFile t(cut);
+        QVERIFY(t.open(QIODevice::WriteOnly));
+        t.write(bytes.left(bytes.size() - 40));
+        t.close();
+        const QString out = dir.filePath(QStringLiteral("from-cut.csv"));
+        const QString error = ExportCollector::convertFile(
+            cut, out, ExportFormat::Csv, makeHeader(), [](const Job &) { return true; }, &written);
+        QVERIFY2(error.contains(QLatin1String("byte")) && error.contains(QLatin1String("data.jobs[29]")),
+                 qPrintable(error));
+        QVERIFY(!QFile::exists(out));
+        QCOMPARE(written, 0);
+    }
+
     void unwritablePathLeavesNothing()
     {
         QTemporaryDir dir;
