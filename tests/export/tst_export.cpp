@@ -5,6 +5,7 @@
 #include "ExportReader.h"
 #include "ExportWriter.h"
 #include "source/LocalSource.h"
+#include "json/Codec.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -91,6 +92,10 @@ private slots:
         const MonitoringSnapshot s = makeSnapshot(250);
         const QByteArray bytes = writeJson(s);
         QVERIFY(bytes.startsWith("{\"success\":true,\"data\":{"));
+        // It is the API's own response: the app's codec decodes it as one (ignoring data.export).
+        const auto asResponse = json::decodeResponse<MonitoringSnapshot>(bytes);
+        QVERIFY2(asResponse.ok(), qPrintable(asResponse.ok() ? QString() : asResponse.error().toString()));
+        QVERIFY(asResponse.value().jobs == s.jobs);
         const auto read = readBytes(bytes);
         QVERIFY2(read.ok(), qPrintable(read.ok() ? QString() : read.error().toString()));
         QCOMPARE(read.value().snapshot.jobs.size(), 250);
