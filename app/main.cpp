@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "ExportCommand.h"
 #include "MainWindow.h"
 #include "ProfileStore.h"
 #include "credentials/KeychainCredentialStore.h"
@@ -7,8 +8,14 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include <cstring>
+
 int main(int argc, char *argv[])
 {
+    // `batchmon export …` runs headless: no QApplication, so no display is needed.
+    if (argc > 1 && std::strcmp(argv[1], "export") == 0)
+        return batchmon::runExportCommand(argc, argv);
+
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("batchmon"));
     QApplication::setOrganizationName(QStringLiteral("batchmon"));

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QStringList>
+
+namespace batchmon {
+
+/// `batchmon export …`: headless, on a QCoreApplication; returns the exit code (0 ok, 1 failed,
+/// 2 not available / usage).
+int runExportCommand(int argc, char *argv[]);
+
+} // namespace batchmon

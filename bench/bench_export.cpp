@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Exports at scale (issue 7): a 1,000,000-job JSON export written to a file and read back as a
+// stream. Run alone, under /usr/bin/time -v, for the peak RSS:
+//   batchmon-bench --benchmark_filter=Export
+#include "ExportReader.h"
+#include "ExportWriter.h"
+
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QTemporaryDir>
+
+#include <benchmark/benchmark.h>
+
+using namespace batchmon;
+
+namespace {
+
+constexpr qint64 kJobs = 1000000;
+
+Job benchJob(qint64 i)
+{
+    Job j;
+    j.id = QStringLiteral("batch-job-%1").arg(i);
+    j.batchId = QStringLiteral("batch_%1").arg(i, 24, 16, QLatin1Char('0'));
+    j.status = i % 10 == 0 ? JobStatus::Failed : JobStatus::Completed;
+    j.jobType = QStringLiteral("classification");
+    j.requestCount = 100 + i % 900;
+    j.completedCount = j.requestCount - i % 7;
+    j.failedCount = i % 7;
+    j.createdAt = QDateTime(QDate(2026, 11, 1), QTime(0, 0), Qt::UTC).addSecs(i);
+    j.startedAt = j.createdAt.addSecs(5);
+    j.completedAt = j.createdAt.addSecs(3600);
+    j.processingTimeMs = 3595000;
+    j.costEstimate = Money::fromMicros(1000 + i);
+    j.model = QStringLiteral("gpt-4.1-mini");
+    j.inputTokens = 50000 + i % 1000;
+    j.outputTokens = 2000 + i % 100;
+    return j;
+}
+
+QString exportPath(const QTemporaryDir &dir)
+{
+    return dir.filePath(QStringLiteral("bench-export.json"));
+}
+
+void writeExport(const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        qFatal("cannot write %s", qPrintable(path));
+    ExportWriter writer(&file, ExportFormat::Json);
+    ExportHeader header;
+    header.exportedAt = QDateTime::currentDateTimeUtc();
+    header.source = QStringLiteral("bench");
+    MonitoringSnapshot snapshot;
+    snapshot.timeRange = TimeRange::LastMonth;
+    writer.begin(header, snapshot);
+    QList<Job> page;
+    for (qint64 i = 0; i < kJobs; ++i) {
+        page.append(benchJob(i));
+        if (page.size() == 100) { // as the collector writes: a page at a time
+            writer.writeJobs(page);
+            page.clear();
+        }
+    }
+    writer.writeJobs(page);
+    if (!writer.finish() || !file.commit())
+        qFatal("write failed: %s", qPrintable(writer.error()));
+}
+
+void BM_ExportWriteJson1M(benchmark::State &state)
+{
+    QTemporaryDir dir;
+    for (auto _ : state)
+        writeExport(exportPath(dir));
+    state.counters["jobs"] = double(kJobs);
+    state.counters["MB"] = double(QFileInfo(exportPath(dir)).size()) / 1e6;
+}
+BENCHMARK(BM_ExportWriteJson1M)->Unit(benchmark::kSecond)->Iterations(1);
+
+void BM_ExportReadJson1M(benchmark::State &state)
+{
+    QTemporaryDir dir;
+    writeExport(exportPath(dir));
+    for (auto _ : state) {
+        const auto read = ExportReader::readFile(exportPath(dir));
+        if (!read || read.value().snapshot.jobs.size() != kJobs)
+            qFatal("read failed: %s", qPrintable(read ? QStringLiteral("count") : read.error().toString()));
+        benchmark::DoNotOptimize(read.value().snapshot.jobs.size());
+    }
+    state.counters["jobs"] = double(kJobs);
+}
+BENCHMARK(BM_ExportReadJson1M)->Unit(benchmark::kSecond)->Iterations(1);
+
+} // namespace

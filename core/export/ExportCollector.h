@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "ExportWriter.h"
+#include "source/DataSource.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QSaveFile>
+#include <QSet>
+
+#include <functional>
+#include <memory>
+
+namespace batchmon {
+
+/**
+ * Exports every job of `query` from a DataSource to a file: walks the pages (100 jobs each), feeds
+ * each page to an ExportWriter on a QSaveFile, and commits the file only when every page was
+ * written. A failed or cancelled export leaves nothing at `path` (an older file there is kept).
+ * A job seen twice (pages shift while new jobs arrive) is written once. Deletes itself after
+ * `finished`.
+ */
+class ExportCollector : public QObject
+{
+    Q_OBJECT
+public:
+    ExportCollector(DataSource *source, const MonitoringQuery &query, const ExportHeader &header,
+                    ExportFormat format, const QString &path, QObject *parent = nullptr);
+    /// Starts; `finished` follows, always.
+    void start();
+    /// Stops after the page under way; `finished` reports the cancellation and no file is left.
+    void cancel() { m_cancelled = true; }
+
+    /// Writes already loaded data (an export read back) to `path` atomically; an empty string or why not.
+    static QString writeFile(const QString &path, ExportFormat format, const ExportHeader &header,
+                             const MonitoringSnapshot &snapshot);
+
+    /**
+     * Re-exports the JSON export `input` to `path` in bounded memory: a first pass checks the whole
+     * file, a second streams its jobs that `keep` accepts to the writer. An empty string or why not;
+     * `written` gets the number of jobs written. `header.timeRange` is the file's.
+     */
+    static QString convertFile(const QString &input, const QString &path, ExportFormat format,
+                               ExportHeader header, const std::function<bool(const Job &)> &keep,
+                               qint64 *written);
+
+signals:
+    void progress(qint64 written, qint64 expected);
+    /// `error` is empty on success; the file is then complete at its path.
+    void finished(const QString &error, qint64 jobsWritten);
+
+private:
+    void fetchNext();
+    void finish(const QString &error);
+
+    QPointer<DataSource> m_source;
+    MonitoringQuery m_query;
+    ExportHeader m_header;
+    QString m_path;
+    std::unique_ptr<QSaveFile> m_file;
+    std::unique_ptr<ExportWriter> m_writer;
+    QSet<QString> m_seen;
+    qint64 m_expected = 0;
+    bool m_cancelled = false;
+};
+
+} // namespace batchmon
