@@ -11,6 +11,7 @@
 #include "ProfileStore.h"
 #include "ProfilesDialog.h"
 #include "Session.h"
+#include "export/ExportCollector.h"
 #include "source/HttpSource.h"
 #include "source/LocalSource.h"
 
@@ -18,6 +19,8 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
 #include <QFutureWatcher>
 #include <QGuiApplication>
 #include <QKeySequence>
@@ -26,6 +29,7 @@
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QProgressBar>
+#include <QProgressDialog>
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
@@ -49,6 +53,17 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
     QAction *connect_ = fileMenu->addAction(tr("&Connect to a server…"), this, &MainWindow::connectToServer);
     connect_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     fileMenu->addAction(tr("&Manage server profiles…"), this, &MainWindow::manageProfiles);
+    fileMenu->addSeparator();
+    QAction *exportAction = fileMenu->addAction(tr("&Export…"), this, [this] {
+        const QString name = QStringLiteral("batchmon-%1.json")
+                                 .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")));
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export the jobs of this view"), QDir::home().filePath(name),
+            tr("JSON export, reopens in batchmon (*.json);;CSV for spreadsheets (*.csv)"));
+        if (!path.isEmpty())
+            exportTo(path);
+    });
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_connections = fileMenu->addMenu(tr("&Switch to"));
     m_connectionGroup = new QActionGroup(this);
     fileMenu->addSeparator();
@@ -301,6 +316,50 @@ void MainWindow::openProfile(const QString &name)
         m_alertMonitor->refresh();
     });
     watcher->setFuture(m_profiles->readToken(name));
+}
+
+void MainWindow::exportTo(const QString &path)
+{
+    if (!m_session || !m_source)
+        return;
+    const ExportFormat format =
+        path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive) ? ExportFormat::Csv : ExportFormat::Json;
+    MonitoringQuery query = m_session->query();
+    ExportHeader header;
+    header.exportedAt = QDateTime::currentDateTimeUtc();
+    header.source = m_profile.isEmpty() ? QStringLiteral("demo") : m_profile;
+    header.timeRange = query.timeRange;
+    header.status = query.status;
+    header.jobType = query.jobType;
+    auto *collector = new ExportCollector(m_source, query, header, format, path, this);
+    // Off the UI thread's way: the pages arrive one by one; the dialog shows how far and can stop it.
+    auto *progress = new QProgressDialog(tr("Exporting the jobs of this view…"), tr("Cancel"), 0, 0, this);
+    progress->setWindowTitle(tr("Export"));
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(500);
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    connect(progress, &QProgressDialog::canceled, collector, &ExportCollector::cancel);
+    connect(collector, &ExportCollector::progress, progress, [progress](qint64 written, qint64 expected) {
+        progress->setMaximum(int(std::min<qint64>(expected, INT_MAX)));
+        progress->setValue(int(std::min<qint64>(written, INT_MAX)));
+    });
+    connect(collector, &ExportCollector::finished, this,
+            [this, progress, path](const QString &error, qint64 jobs) {
+                progress->close();
+                if (error.isEmpty())
+                    statusBar()->showMessage(tr("Exported %1 jobs to %2").arg(QLocale().toString(jobs), path),
+                                             10000);
+                else {
+                    auto *box = new QMessageBox(QMessageBox::Warning, tr("Export failed"),
+                                                tr("%1\n\nNothing was written to %2.").arg(error, path),
+                                                QMessageBox::Ok, this);
+                    box->setAttribute(Qt::WA_DeleteOnClose);
+                    box->setObjectName(QStringLiteral("exportFailed"));
+                    box->open(); // not modal to the event loop: the window goes on
+                }
+                emit exportFinished(error, jobs);
+            });
+    collector->start();
 }
 
 void MainWindow::connectToServer()

@@ -60,12 +60,17 @@ public slots:
     /// The "Connect to a server…" dialog; a saved profile is opened.
     void connectToServer();
     void manageProfiles();
+    /// Exports every job of the dashboard's range and filters to `path` (.csv: CSV, else JSON), with a
+    /// progress dialog and Cancel; `exportFinished` follows. File ▸ Export asks for the path.
+    void exportTo(const QString &path);
 
 signals:
     /// A connection was opened (its session exists); `name` is empty for the demo workspace.
     void connectionOpened(const QString &name);
     /// Opening the profile failed before a session existed (no token, CA file unreadable…).
     void connectionFailed(const QString &message);
+    /// An export ended: `error` is empty on success, and the file is then complete.
+    void exportFinished(const QString &error, qint64 jobs);
 
 protected:
     void closeEvent(QCloseEvent *event) override;

@@ -12,10 +12,12 @@
 #include "credentials/MemoryCredentialStore.h"
 
 #include <QComboBox>
+#include <QFile>
 #include <QImage>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -156,6 +158,28 @@ private slots:
         QVERIFY(missed.wait(30000));
         QCOMPARE(missed.first().first().toBool(), false);
         QVERIFY(missing.summaryText().startsWith(QStringLiteral("Not found")));
+
+        // File ▸ Export: every job of the view (all pages) to CSV, and an unwritable path fails cleanly.
+        window.session()->setQuery(MonitoringQuery());
+        QVERIFY(updated.wait(30000));
+        const qint64 total = window.session()->snapshot()->pagination->total;
+        QSignalSpy exported(&window, &MainWindow::exportFinished);
+        const QString csv = dir.filePath(QStringLiteral("view.csv"));
+        window.exportTo(csv);
+        QVERIFY(exported.wait(60000));
+        QCOMPARE(exported.last().at(0).toString(), QString());
+        QVERIFY(exported.last().at(1).toLongLong() >= total);
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        QVERIFY(lines.first().startsWith("id,batchId,status,jobType,requestCount"));
+        QCOMPARE(qint64(lines.size() - 2), exported.last().at(1).toLongLong()); // header, rows, final CRLF
+        const QString nowhere = dir.filePath(QStringLiteral("missing-folder/view.json"));
+        window.exportTo(nowhere);
+        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 2, 60000); // may fail at once: the folder is not there
+        QVERIFY(!exported.last().at(0).toString().isEmpty());
+        QVERIFY(!QFile::exists(nowhere));
+        QVERIFY(window.findChild<QMessageBox *>(QStringLiteral("exportFailed")));
 
         // What the user sees is drawn: the window is not one flat colour.
         const QImage shot = window.grab().toImage();
