@@ -5,8 +5,8 @@
 #include "Colours.h"
 
 #include <QDBusConnection>
-#include <QDBusConnectionInterface>
 #include <QDBusMessage>
+#include <QDBusPendingCallWatcher>
 #include <QFont>
 #include <QPainter>
 #include <QPixmap>
@@ -19,12 +19,6 @@ namespace {
 
 const auto kService = QStringLiteral("org.freedesktop.Notifications");
 const auto kPath = QStringLiteral("/org/freedesktop/Notifications");
-
-bool notificationServiceRuns()
-{
-    QDBusConnection bus = QDBusConnection::sessionBus();
-    return bus.isConnected() && bus.interface() && bus.interface()->isServiceRegistered(kService).value();
-}
 
 } // namespace
 
@@ -101,23 +95,32 @@ void DesktopNotifier::show(const QList<AlertEvent> &events)
             lines << tr("… and %1 more in the Alerts page.").arg(events.size() - 3);
         m_lastBody = lines.join(QLatin1Char('\n'));
     }
-    if (notificationServiceRuns()) {
-        QDBusMessage notify =
-            QDBusMessage::createMethodCall(kService, kPath, kService, QStringLiteral("Notify"));
-        QVariantMap hints;
-        hints.insert(QStringLiteral("urgency"), QVariant::fromValue(uchar(urgent ? 2 : 1)));
-        hints.insert(QStringLiteral("desktop-entry"), QStringLiteral("batchmon"));
-        notify << QStringLiteral("batchmon") << uint(0) << QStringLiteral("dialog-warning") << m_lastTitle
-               << m_lastBody << QStringList() << hints << int(-1);
-        QDBusConnection::sessionBus().asyncCall(notify); // never waits on the desktop
-        m_lastChannel = QStringLiteral("dbus");
-    } else if (m_tray) {
-        m_tray->showMessage(m_lastTitle, m_lastBody,
-                            urgent ? QSystemTrayIcon::Critical : QSystemTrayIcon::Warning);
-        m_lastChannel = QStringLiteral("tray");
-    } else {
-        m_lastChannel = QStringLiteral("none");
+    const auto balloon = [this, urgent] {
+        if (m_tray)
+            m_tray->showMessage(m_lastTitle, m_lastBody,
+                                urgent ? QSystemTrayIcon::Critical : QSystemTrayIcon::Warning);
+        m_lastChannel = m_tray ? QStringLiteral("tray") : QStringLiteral("none");
+    };
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    if (!bus.isConnected()) {
+        balloon();
+        return;
     }
+    // Asked without waiting on the UI thread; without a notification service the error answer
+    // falls back to the tray's balloon.
+    QDBusMessage notify = QDBusMessage::createMethodCall(kService, kPath, kService, QStringLiteral("Notify"));
+    QVariantMap hints;
+    hints.insert(QStringLiteral("urgency"), QVariant::fromValue(uchar(urgent ? 2 : 1)));
+    hints.insert(QStringLiteral("desktop-entry"), QStringLiteral("batchmon"));
+    notify << QStringLiteral("batchmon") << uint(0) << QStringLiteral("dialog-warning") << m_lastTitle
+           << m_lastBody << QStringList() << hints << int(-1);
+    m_lastChannel = QStringLiteral("dbus");
+    auto *watcher = new QDBusPendingCallWatcher(bus.asyncCall(notify), this);
+    connect(watcher, &QDBusPendingCallWatcher::finished, this, [balloon](QDBusPendingCallWatcher *w) {
+        w->deleteLater();
+        if (w->isError())
+            balloon();
+    });
 }
 
 } // namespace batchmon
