@@ -26,12 +26,21 @@ int main(int argc, char *argv[])
         QApplication::translate("main", "Monitor and steer LLM batch-processing pipelines."));
     parser.addHelpOption();
     parser.addVersionOption();
+    parser.addPositionalArgument(
+        QStringLiteral("file"),
+        QApplication::translate("main", "A JSON export to open for review (read only). Headless exports: "
+                                        "batchmon export --help."),
+        QStringLiteral("[file]"));
     parser.process(app);
+    if (parser.positionalArguments().size() > 1)
+        parser.showHelp(2);
 
     // Server tokens live in the desktop's keychain (Secret Service), never in the settings file.
     batchmon::KeychainCredentialStore credentials;
     batchmon::ProfileStore profiles(&credentials);
     batchmon::MainWindow window(batchmon::LocalSource::defaultDemoPath(), &profiles);
     window.show();
+    if (!parser.positionalArguments().isEmpty())
+        window.openFile(parser.positionalArguments().constFirst());
     return app.exec();
 }

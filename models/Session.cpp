@@ -63,7 +63,7 @@ void Session::setAutoRefresh(bool on)
 
 void Session::refresh()
 {
-    if (m_autoRefresh)
+    if (m_autoRefresh && m_source && m_source->isLive())
         m_timer.start(); // the cadence counts from the last refresh, whatever started it
     if (!m_source || m_inFlight)
         return;
@@ -138,6 +138,10 @@ QString Session::statusText(const QDateTime &now) const
     case State::Connecting:
         return tr("Connecting…");
     case State::Connected:
+        if (m_source && !m_source->isLive() && m_snapshot)
+            return tr("Data as of %1, as exported; it does not change")
+                .arg(QLocale().toString(m_snapshot->generatedAt.value_or(m_lastSuccess).toLocalTime(),
+                                        QLocale::ShortFormat));
         return tr("Updated %1 ago").arg(span(m_lastSuccess.secsTo(now))) +
                (m_autoRefresh ? QString() : tr(" — automatic refresh paused (F5 refreshes)"));
     case State::Stale:

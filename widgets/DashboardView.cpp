@@ -503,6 +503,15 @@ QList<Job> DashboardView::selectedJobs() const
     return jobs;
 }
 
+void DashboardView::lockRange(TimeRange range, const QString &why)
+{
+    const int index = m_range->findData(int(range));
+    if (index >= 0)
+        m_range->setCurrentIndex(index);
+    m_range->setEnabled(false);
+    m_range->setToolTip(why);
+}
+
 void DashboardView::setCanAct(bool canAct, const QString &why)
 {
     m_canAct = canAct;

@@ -72,6 +72,10 @@ public:
     /// The jobs selected in the table, in the table's order.
     QList<Job> selectedJobs() const;
 
+    /// Shows `range` and stops the user from changing it (an export holds one range); `why` is the
+    /// selector's tooltip.
+    void lockRange(TimeRange range, const QString &why);
+
     /// Whether the user may act on jobs (false for a viewer token or a read-only source); `why` is
     /// shown in the disabled actions' tooltips.
     void setCanAct(bool canAct, const QString &why = QString());

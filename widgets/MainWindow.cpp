@@ -12,6 +12,7 @@
 #include "ProfilesDialog.h"
 #include "Session.h"
 #include "export/ExportCollector.h"
+#include "export/FileSource.h"
 #include "source/HttpSource.h"
 #include "source/LocalSource.h"
 
@@ -20,13 +21,17 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QGuiApplication>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QNetworkAccessManager>
 #include <QProgressBar>
 #include <QProgressDialog>
@@ -46,14 +51,19 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
         showNormal();
         raise();
         activateWindow();
-        if (m_pages)
+        if (m_pages && m_alertsPage)
             m_pages->setCurrentWidget(m_alertsPage);
     });
+    setAcceptDrops(true);
     auto *fileMenu = menuBar()->addMenu(tr("&File"));
     QAction *connect_ = fileMenu->addAction(tr("&Connect to a server…"), this, &MainWindow::connectToServer);
     connect_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     fileMenu->addAction(tr("&Manage server profiles…"), this, &MainWindow::manageProfiles);
     fileMenu->addSeparator();
+    QAction *open = fileMenu->addAction(tr("&Open an export…"), this, &MainWindow::chooseFile);
+    open->setShortcut(QKeySequence::Open);
+    m_recent = fileMenu->addMenu(tr("Open &recent"));
+    rebuildRecentMenu();
     QAction *exportAction = fileMenu->addAction(tr("&Export…"), this, [this] {
         const QString name = QStringLiteral("batchmon-%1.json")
                                  .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")));
@@ -88,11 +98,15 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
     QAction *showDashboard =
         viewMenu->addAction(tr("&Dashboard"), this, [this] { m_pages->setCurrentIndex(0); });
     showDashboard->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    QAction *showConfig = viewMenu->addAction(tr("Batch &configuration and scheduler"), this,
-                                              [this] { m_pages->setCurrentIndex(1); });
+    QAction *showConfig = viewMenu->addAction(tr("Batch &configuration and scheduler"), this, [this] {
+        if (m_config)
+            m_pages->setCurrentWidget(m_config);
+    });
     showConfig->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
-    QAction *showAlerts =
-        viewMenu->addAction(tr("A&lerts"), this, [this] { m_pages->setCurrentWidget(m_alertsPage); });
+    QAction *showAlerts = viewMenu->addAction(tr("A&lerts"), this, [this] {
+        if (m_alertsPage)
+            m_pages->setCurrentWidget(m_alertsPage);
+    });
     showAlerts->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
     viewMenu->addSeparator();
     auto *appearance = new Appearance(this);
@@ -161,6 +175,7 @@ void MainWindow::closeConnection()
     m_pages = nullptr;
     m_dashboard = nullptr;
     m_config = nullptr;
+    m_filePath.clear();
     m_alertsPage = nullptr;
     delete m_alertMonitor;
     m_alertMonitor = nullptr;
@@ -175,23 +190,26 @@ void MainWindow::closeConnection()
     m_scheduler->clear();
 }
 
-void MainWindow::install(DataSource *source, const QString &banner, const QString &title)
+void MainWindow::install(DataSource *source, const QString &banner, const QString &title, bool readOnlyFile)
 {
     m_source = source;
     m_session = new Session(m_source, DashboardConfig(), this);
     m_pages = new QTabWidget(this);
     m_pages->setDocumentMode(true);
     m_dashboard = new DashboardView(m_session, banner, m_pages);
-    m_config = new ConfigPanel(m_session, m_pages);
     m_pages->addTab(m_dashboard, tr("Dashboard"));
-    m_pages->addTab(m_config, tr("Batch configuration and scheduler"));
-    m_alertMonitor = new AlertMonitor(m_source, DashboardConfig().alertRefreshIntervalMs, this);
-    m_alertsPage = new AlertsPage(m_session, m_alertMonitor, m_pages);
-    m_pages->addTab(m_alertsPage, tr("Alerts"));
-    connect(m_alertMonitor, &AlertMonitor::notify, m_notifier, &DesktopNotifier::show);
-    connect(m_alertMonitor, &AlertMonitor::activeCountChanged, this, &MainWindow::updateAlertCount);
-    connect(m_alertMonitor, &AlertMonitor::updated, m_dashboard,
-            [this] { m_dashboard->setAlertMarkers(m_alertMonitor->model()->events()); });
+    // An export holds jobs and figures, not the server's configuration or alerts.
+    if (!readOnlyFile) {
+        m_config = new ConfigPanel(m_session, m_pages);
+        m_pages->addTab(m_config, tr("Batch configuration and scheduler"));
+        m_alertMonitor = new AlertMonitor(m_source, DashboardConfig().alertRefreshIntervalMs, this);
+        m_alertsPage = new AlertsPage(m_session, m_alertMonitor, m_pages);
+        m_pages->addTab(m_alertsPage, tr("Alerts"));
+        connect(m_alertMonitor, &AlertMonitor::notify, m_notifier, &DesktopNotifier::show);
+        connect(m_alertMonitor, &AlertMonitor::activeCountChanged, this, &MainWindow::updateAlertCount);
+        connect(m_alertMonitor, &AlertMonitor::updated, m_dashboard,
+                [this] { m_dashboard->setAlertMarkers(m_alertMonitor->model()->events()); });
+    }
     setCentralWidget(m_pages);
     setWindowTitle(tr("%1 — batchmon").arg(title));
     connect(m_dashboard, &DashboardView::editConnectionRequested, this, [this] {
@@ -211,17 +229,19 @@ void MainWindow::install(DataSource *source, const QString &banner, const QStrin
         m_jobsMenu->addAction(m_dashboard->action(a));
     m_jobsMenu->addSeparator();
     m_jobsMenu->addAction(m_dashboard->retryAllFailedAction());
-    m_jobsMenu->addSeparator();
-    QAction *scheduler =
-        m_jobsMenu->addAction(tr("Pause or resume the &scheduler…"), m_config, &ConfigPanel::toggleScheduler);
-    scheduler->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_P));
+    if (m_config) {
+        m_jobsMenu->addSeparator();
+        QAction *scheduler = m_jobsMenu->addAction(tr("Pause or resume the &scheduler…"), m_config,
+                                                   &ConfigPanel::toggleScheduler);
+        scheduler->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_P));
+        connect(m_config, &ConfigPanel::schedulerActionFinished, this, &MainWindow::updateScheduler);
+    }
 
     // The connection's state and the last action's outcome, in the window's status bar.
     statusBar()->insertWidget(0, m_dashboard->statusLabel(), 1);
     m_dashboard->statusLabel()->show();
     connect(m_session, &Session::identityChanged, this, &MainWindow::updateIdentity);
     connect(m_session, &Session::snapshotUpdated, this, &MainWindow::updateScheduler);
-    connect(m_config, &ConfigPanel::schedulerActionFinished, this, &MainWindow::updateScheduler);
     updateIdentity();
     rebuildConnectionsMenu();
     emit connectionOpened(m_profile);
@@ -327,7 +347,9 @@ void MainWindow::exportTo(const QString &path)
     MonitoringQuery query = m_session->query();
     ExportHeader header;
     header.exportedAt = QDateTime::currentDateTimeUtc();
-    header.source = m_profile.isEmpty() ? QStringLiteral("demo") : m_profile;
+    header.source = !m_filePath.isEmpty() ? QFileInfo(m_filePath).fileName()
+                    : m_profile.isEmpty() ? QStringLiteral("demo")
+                                          : m_profile;
     header.timeRange = query.timeRange;
     header.status = query.status;
     header.jobType = query.jobType;
@@ -360,6 +382,168 @@ void MainWindow::exportTo(const QString &path)
                 emit exportFinished(error, jobs);
             });
     collector->start();
+}
+
+QStringList MainWindow::recentFiles()
+{
+    return QSettings().value(QStringLiteral("recentFiles")).toStringList();
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QStringList files = recentFiles();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > 8)
+        files.removeLast();
+    QSettings().setValue(QStringLiteral("recentFiles"), files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recent->clear();
+    const QStringList files = recentFiles();
+    int i = 1;
+    for (const QString &path : files) {
+        // "&1 name.json — /folder", the full path in the tooltip.
+        const QFileInfo info(path);
+        QAction *a =
+            m_recent->addAction(tr("&%1 %2 — %3")
+                                    .arg(i++)
+                                    .arg(info.fileName().replace(QLatin1Char('&'), QStringLiteral("&&")),
+                                         QDir::toNativeSeparators(info.absolutePath())));
+        a->setToolTip(path);
+        connect(a, &QAction::triggered, this, [this, path] { openFile(path); });
+    }
+    if (files.isEmpty()) {
+        m_recent->addAction(tr("No exports opened yet"))->setEnabled(false);
+        return;
+    }
+    m_recent->addSeparator();
+    m_recent->addAction(tr("&Clear the list"), this, [this] {
+        QSettings().remove(QStringLiteral("recentFiles"));
+        rebuildRecentMenu();
+    });
+}
+
+void MainWindow::chooseFile()
+{
+    const QString folder =
+        recentFiles().isEmpty() ? QDir::homePath() : QFileInfo(recentFiles().constFirst()).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open an export for review"), folder,
+                                                      tr("batchmon JSON exports (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        openFile(path);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.constFirst().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() != 1 || !urls.constFirst().isLocalFile())
+        return;
+    event->acceptProposedAction();
+    openFile(urls.constFirst().toLocalFile());
+}
+
+void MainWindow::openFile(const QString &path)
+{
+    const QFileInfo info(path);
+    const auto fail = [this](const QString &message) {
+        emit fileOpenFailed(message);
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot open the export"),
+                                    message + QStringLiteral("\n\n") +
+                                        tr("What was shown before is still shown. Export the data again "
+                                           "(File ▸ Export) if the file is damaged."),
+                                    QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setObjectName(QStringLiteral("openFileFailed"));
+        box->open();
+    };
+    if (!info.isFile()) {
+        fail(info.exists() ? tr("%1 is not a file.").arg(path) : tr("%1 does not exist.").arg(path));
+        if (recentFiles().contains(path)) {
+            QStringList files = recentFiles();
+            files.removeAll(path);
+            QSettings().setValue(QStringLiteral("recentFiles"), files);
+            rebuildRecentMenu();
+        }
+        return;
+    }
+    delete m_pendingFile; // the user opened another file meanwhile
+    auto *file = new FileSource(info.absoluteFilePath(), this);
+    m_pendingFile = file;
+    // Read off the UI thread; the dialog shows how far it is and can stop it. The current view stays
+    // until the file has been read whole.
+    auto *progress = new QProgressDialog(tr("Reading %1…").arg(info.fileName()), tr("Cancel"), 0, 100, this);
+    progress->setWindowTitle(tr("Open an export"));
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(300);
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    progress->setObjectName(QStringLiteral("openFileProgress"));
+    connect(progress, &QProgressDialog::canceled, file, &FileSource::cancelOpen);
+    connect(file, &FileSource::openProgress, progress, &QProgressDialog::setValue);
+    // Closing the dialog emits canceled(): it is let go of the file first.
+    const auto closeProgress = [progress] {
+        QObject::disconnect(progress, &QProgressDialog::canceled, nullptr, nullptr);
+        progress->close();
+    };
+    connect(file, &QObject::destroyed, progress, closeProgress);
+    connect(file, &FileSource::openFailed, this, [this, file, closeProgress, fail](const QString &message) {
+        closeProgress();
+        file->deleteLater();
+        if (file->wasCancelled()) {
+            statusBar()->showMessage(message, 10000);
+            emit fileOpenFailed(message);
+            return;
+        }
+        fail(message);
+    });
+    connect(file, &FileSource::opened, this, [this, file, closeProgress] {
+        closeProgress();
+        m_pendingFile = nullptr;
+        const ExportData &data = file->data();
+        closeConnection();
+        m_profile.clear();
+        m_filePath = file->path();
+        const QFileInfo info(m_filePath);
+        QStringList filters;
+        if (data.header.status)
+            filters.append(tr("status %1").arg(toWireString(*data.header.status)));
+        if (data.header.jobType)
+            filters.append(tr("job type %1").arg(*data.header.jobType));
+        const QString exported =
+            data.header.exportedAt.isValid()
+                ? QLocale().toString(data.header.exportedAt.toLocalTime(), QLocale::ShortFormat)
+                : tr("an unknown time (not a batchmon export)");
+        const QString source = data.header.source.isEmpty() ? tr("an unknown source") : data.header.source;
+        QString banner =
+            tr("<b>Exported file</b> — %1, exported %2 from %3, %4 jobs%5. Read only: actions are off; the "
+               "cards and charts are as exported, the filters narrow the file's jobs.")
+                .arg(info.fileName().toHtmlEscaped(), exported.toHtmlEscaped(), source.toHtmlEscaped(),
+                     QLocale().toString(data.header.jobCount),
+                     filters.isEmpty()
+                         ? QString()
+                         : QStringLiteral(" (") + filters.join(QStringLiteral(", ")).toHtmlEscaped() +
+                               QLatin1Char(')'));
+        install(file, banner, info.fileName(), true);
+        m_dashboard->banner()->setToolTip(QDir::toNativeSeparators(m_filePath));
+        m_dashboard->lockRange(
+            data.snapshot.timeRange.value_or(data.header.timeRange.value_or(TimeRange::LastDay)),
+            tr("An export holds one time range: the one it was exported with."));
+        m_session->refresh();
+        addRecentFile(m_filePath);
+        rebuildConnectionsMenu();
+        emit fileOpened(m_filePath);
+    });
+    file->open();
 }
 
 void MainWindow::connectToServer()
@@ -405,6 +589,8 @@ void MainWindow::rebuildConnectionsMenu()
 
 QString MainWindow::identityText() const
 {
+    if (!m_filePath.isEmpty())
+        return tr("Read only");
     if (!m_session || !m_session->identity())
         return {};
     const Identity &who = *m_session->identity();
@@ -418,12 +604,16 @@ void MainWindow::updateIdentity()
     m_identity->setText(identityText());
     // Until the server says (or when it cannot, being older than GET /whoami), the actions stay on:
     // the server refuses what the token may not do, and the dashboard shows its words.
-    const bool admin = !m_session->identity() || m_session->canAct();
-    const QString why = tr("Read only: this token has the viewer role. Ask for an admin token "
-                           "(batchmon-server token add NAME --role admin) to act on jobs.");
+    const bool admin = m_filePath.isEmpty() && (!m_session->identity() || m_session->canAct());
+    const QString why = !m_filePath.isEmpty()
+                            ? tr("Read only: this is an exported file. Connect to the server to act on jobs.")
+                            : tr("Read only: this token has the viewer role. Ask for an admin token "
+                                 "(batchmon-server token add NAME --role admin) to act on jobs.");
     m_dashboard->setCanAct(admin, admin ? QString() : why);
-    m_config->setEditable(admin);
-    m_alertsPage->setEditable(admin);
+    if (m_config)
+        m_config->setEditable(admin);
+    if (m_alertsPage)
+        m_alertsPage->setEditable(admin);
     m_identity->setToolTip(admin ? tr("This token may change jobs, the configuration and the scheduler.")
                                  : why);
 }
@@ -443,8 +633,10 @@ QString MainWindow::schedulerText() const
 
 void MainWindow::updateScheduler()
 {
-    if (!m_config)
+    if (!m_config) {
+        m_scheduler->clear();
         return;
+    }
     m_scheduler->setText(tr("Scheduler: %1").arg(m_config->schedulerText()));
 }
 

@@ -5,6 +5,8 @@
 #include <QPointer>
 
 class QActionGroup;
+class QDragEnterEvent;
+class QDropEvent;
 class QLabel;
 class QMenu;
 class QNetworkAccessManager;
@@ -46,6 +48,10 @@ public:
     QTabWidget *pages() const { return m_pages; }
     /// The profile shown, or empty for the demo workspace.
     QString currentProfile() const { return m_profile; }
+    /// The exported file shown (offline review), or empty.
+    QString currentFile() const { return m_filePath; }
+    /// The recently opened exports, newest first.
+    static QStringList recentFiles();
     /// The scheduler's state as the status bar shows it ("Scheduler: running").
     QString schedulerText() const;
     /// Who the connection is ("alice · admin").
@@ -60,6 +66,12 @@ public slots:
     /// The "Connect to a server…" dialog; a saved profile is opened.
     void connectToServer();
     void manageProfiles();
+    /// Opens the JSON export `path` for offline review, with a progress dialog and Cancel; the
+    /// connection shown stays until the file has been read whole, so a bad file loses nothing.
+    /// `fileOpened` or `fileOpenFailed` follows.
+    void openFile(const QString &path);
+    /// File ▸ Open: asks for an export and opens it.
+    void chooseFile();
     /// Exports every job of the dashboard's range and filters to `path` (.csv: CSV, else JSON), with a
     /// progress dialog and Cancel; `exportFinished` follows. File ▸ Export asks for the path.
     void exportTo(const QString &path);
@@ -69,15 +81,24 @@ signals:
     void connectionOpened(const QString &name);
     /// Opening the profile failed before a session existed (no token, CA file unreadable…).
     void connectionFailed(const QString &message);
+    /// An exported file is open for review.
+    void fileOpened(const QString &path);
+    /// A file could not be opened (or its opening was cancelled); what was shown stays.
+    void fileOpenFailed(const QString &message);
     /// An export ended: `error` is empty on success, and the file is then complete.
     void exportFinished(const QString &error, qint64 jobs);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void closeConnection();
-    void install(DataSource *source, const QString &banner, const QString &title);
+    /// Shows `source`; an exported file (`readOnlyFile`) gets the dashboard only.
+    void install(DataSource *source, const QString &banner, const QString &title, bool readOnlyFile = false);
+    void addRecentFile(const QString &path);
+    void rebuildRecentMenu();
     void rebuildConnectionsMenu();
     void updateIdentity();
     void updateScheduler();
@@ -87,6 +108,8 @@ private:
     ProfileStore *m_profiles;
     QNetworkAccessManager *m_nam;
     QString m_profile;
+    QString m_filePath; ///< the exported file shown, or empty
+    QPointer<DataSource> m_pendingFile;
     DataSource *m_source = nullptr;
     Session *m_session = nullptr;
     QTabWidget *m_pages = nullptr;
@@ -99,6 +122,7 @@ private:
     QLabel *m_identity;
     QLabel *m_scheduler;
     QMenu *m_connections;
+    QMenu *m_recent;
     QMenu *m_jobsMenu;
     QActionGroup *m_connectionGroup;
     quint64 m_opening = 0; ///< bumped by each open, so a late token for an older one is dropped

@@ -96,8 +96,10 @@ public:
         int depth = 0;
         bool inString = false;
         bool escaped = false;
-        // Finds the end of the value: strings with escapes, nesting of {} and [].
-        for (;;) {
+        // Finds the end of the value: strings with escapes, nesting of {} and []. The inner loop runs
+        // over the bytes in hand; the outer one reads more.
+        bool done = false;
+        while (!done) {
             if (m_pos >= m_buf.size() && !fill()) {
                 if (depth == 0 && !inString && m_pos > startPos)
                     break; // a scalar at the very end
@@ -106,48 +108,74 @@ public:
             if (offset() - start > kMaxValueBytes)
                 fail(path, ExportReader::tr("a value larger than %1 MiB; this is not an export")
                                .arg(kMaxValueBytes >> 20));
-            c = static_cast<unsigned char>(m_buf.at(m_pos));
-            if (inString) {
-                if (escaped)
-                    escaped = false;
-                else if (c == '\\')
-                    escaped = true;
-                else if (c == '"')
-                    inString = false;
-                ++m_pos;
-                if (!inString && depth == 0)
-                    break;
-                continue;
-            }
-            if (c == '"') {
-                inString = true;
-            } else if (c == '{' || c == '[') {
-                ++depth;
-            } else if (c == '}' || c == ']') {
-                if (depth == 0)
-                    break;
-                --depth;
-                if (depth == 0) {
-                    ++m_pos;
+            const char *data = m_buf.constData();
+            const qint64 limit = qMin<qint64>(m_buf.size(), startPos + kMaxValueBytes + 1);
+            qint64 pos = m_pos;
+            for (; pos < limit; ++pos) {
+                const char ch = data[pos];
+                if (inString) {
+                    if (escaped) {
+                        escaped = false;
+                    } else if (ch == '\\') {
+                        escaped = true;
+                    } else if (ch == '"') {
+                        inString = false;
+                        if (depth == 0) {
+                            ++pos;
+                            done = true;
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                if (ch == '"') {
+                    inString = true;
+                } else if (ch == '{' || ch == '[') {
+                    ++depth;
+                } else if (ch == '}' || ch == ']') {
+                    if (depth == 0) {
+                        done = true;
+                        break;
+                    }
+                    if (--depth == 0) {
+                        ++pos;
+                        done = true;
+                        break;
+                    }
+                } else if (depth == 0 && (ch == ',' || ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')) {
+                    done = true;
                     break;
                 }
-            } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
-                break;
             }
-            ++m_pos;
+            m_pos = int(pos);
         }
-        const QByteArray bytes = QByteArray::fromRawData(m_buf.constData() + startPos, m_pos - startPos);
+        m_lastStart = start;
+        m_lastLength = m_pos - startPos;
+        return parse(QByteArray::fromRawData(m_buf.constData() + startPos, m_pos - startPos), start, path);
+    }
+
+    /// Where the value takeValue() returned last starts in the file, and its length in bytes.
+    qint64 lastStart() const { return m_lastStart; }
+    qint64 lastLength() const { return m_lastLength; }
+
+    /// `bytes`, one whole JSON value that starts at `start` in the file, parsed.
+    static QJsonValue parse(const QByteArray &bytes, qint64 start, const QString &path)
+    {
+        // An object or array parses as a document of its own; a scalar only inside an array.
+        const bool container = !bytes.isEmpty() && (bytes.front() == '{' || bytes.front() == '[');
         QJsonParseError err{};
-        const QJsonDocument doc = QJsonDocument::fromJson('[' + bytes + ']', &err);
+        const QJsonDocument doc = QJsonDocument::fromJson(container ? bytes : '[' + bytes + ']', &err);
         if (err.error != QJsonParseError::NoError) {
-            m_pos = startPos; // report from the value's first byte plus the parser's offset
+            // report from the value's first byte plus the parser's offset
             ExportReadError e;
-            e.offset = start + qMax(0, err.offset - 1);
+            e.offset = start + qMax(0, err.offset - (container ? 0 : 1));
             e.path = path;
             e.message = ExportReader::tr("invalid JSON: %1").arg(err.errorString());
             throw Failure{e};
         }
-        return doc.array().at(0);
+        if (!container)
+            return doc.array().at(0);
+        return doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array());
     }
 
     [[noreturn]] void fail(const QString &path, const QString &message) const
@@ -187,6 +215,8 @@ private:
     int m_pos = 0;
     qint64 m_base = 0;
     bool m_eof = false;
+    qint64 m_lastStart = -1;
+    qint64 m_lastLength = 0;
 };
 
 QString readKey(Scanner &s, const QString &path)
@@ -208,6 +238,19 @@ ExportReadError decodeFailure(const DecodeError &e)
     return r;
 }
 
+/// A job decoded from its parsed value, which starts at `offset` in the file; fails naming it.
+template<typename PathOf> Job decodeJob(const QJsonValue &v, qint64 offset, const PathOf &jobPath)
+{
+    auto job = json::decodeValue<Job>(v);
+    if (!job) {
+        // Again with the real path, so the error names the job and its field.
+        ExportReadError e = decodeFailure(json::decodeValue<Job>(v, jobPath()).error());
+        e.offset = offset;
+        throw Failure{e};
+    }
+    return std::move(job).value();
+}
+
 ExportHeader readHeader(const QJsonValue &v, qint64 jobCount)
 {
     ExportHeader h;
@@ -222,7 +265,7 @@ ExportHeader readHeader(const QJsonValue &v, qint64 jobCount)
     return h;
 }
 
-void readData(Scanner &s, const std::function<void(Job &&)> &onJob, qint64 &count, QJsonObject &rest)
+void readData(Scanner &s, const ExportReader::JobSink &onJob, qint64 &count, QJsonObject &rest)
 {
     const QString dataPath = QStringLiteral("data");
     s.expect('{', dataPath, QStringLiteral("'{'"));
@@ -247,17 +290,21 @@ void readData(Scanner &s, const std::function<void(Job &&)> &onJob, qint64 &coun
                 continue;
             }
             qint64 i = 0;
+            // The job's path ("data.jobs[41]") is only written out when something is wrong with it.
+            const auto jobPath = [&path, &i]() -> QString {
+                return path + QStringLiteral("[%1]").arg(i);
+            };
             do {
-                const QString jobPath = path + QStringLiteral("[%1]").arg(i);
-                const qint64 at = s.offset();
-                const QJsonValue v = s.takeValue(jobPath);
-                auto job = json::decodeValue<Job>(v, jobPath);
-                if (!job) {
-                    ExportReadError e = decodeFailure(job.error());
-                    e.offset = at;
-                    throw Failure{e};
+                QJsonValue v;
+                try {
+                    v = s.takeValue(path);
+                } catch (Failure &f) {
+                    f.error.path = jobPath();
+                    throw;
                 }
-                onJob(std::move(job).value());
+                auto job = decodeJob(v, s.lastStart(), jobPath);
+                if (!onJob(std::move(job), ExportJobSpan{s.lastStart(), s.lastLength()}))
+                    s.fail(jobPath(), ExportReader::tr("stopped before the end of the file"));
                 ++i;
                 ++count;
             } while (s.nextOrClose(']', path));
@@ -282,6 +329,14 @@ Result<ExportData, ExportReadError> ExportReader::read(QIODevice *device)
 
 Result<ExportData, ExportReadError> ExportReader::read(QIODevice *device,
                                                        const std::function<void(Job &&)> &onJob)
+{
+    return read(device, JobSink([&onJob](Job &&job, ExportJobSpan) {
+                    onJob(std::move(job));
+                    return true;
+                }));
+}
+
+Result<ExportData, ExportReadError> ExportReader::read(QIODevice *device, const JobSink &onJob)
 {
     Scanner s(device);
     qint64 count = 0;
@@ -328,6 +383,21 @@ Result<ExportData, ExportReadError> ExportReader::read(QIODevice *device,
     out.snapshot = std::move(snapshot).value();
     out.header = readHeader(header, count);
     return out;
+}
+
+Result<Job, ExportReadError> ExportReader::readJob(QIODevice *device, ExportJobSpan span, const QString &path)
+{
+    try {
+        if (span.offset < 0 || span.length <= 0 || span.length > kMaxValueBytes || !device->seek(span.offset))
+            throw Failure{ExportReadError{span.offset, path, tr("the file has changed since it was opened")}};
+        const QByteArray bytes = device->read(span.length);
+        if (bytes.size() != span.length || !bytes.startsWith('{'))
+            throw Failure{ExportReadError{span.offset, path, tr("the file has changed since it was opened")}};
+        const QJsonValue v = Scanner::parse(bytes, span.offset, path);
+        return decodeJob(v, span.offset, [&path] { return path; });
+    } catch (const Failure &f) {
+        return f.error;
+    }
 }
 
 Result<ExportData, ExportReadError> ExportReader::readFile(const QString &path)

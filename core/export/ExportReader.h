@@ -29,6 +29,13 @@ struct ExportReadError
     QString toString() const;
 };
 
+/// Where one job's JSON object is in an export file.
+struct ExportJobSpan
+{
+    qint64 offset = -1;
+    qint64 length = 0;
+};
+
 /**
  * Reads a JSON export (ExportWriter's format, or any GET /api/admin/batch-monitoring response) as
  * a stream: the token stream is scanned in chunks and each job is parsed and decoded on its own, so
@@ -48,6 +55,13 @@ public:
      */
     static Result<ExportData, ExportReadError> read(QIODevice *device,
                                                     const std::function<void(Job &&)> &onJob);
+    /// Each job with where it is in the file; returning false stops the read with an error.
+    using JobSink = std::function<bool(Job &&job, ExportJobSpan span)>;
+    /// The same as above, with each job's place in the file (for reading it again with readJob()),
+    /// and a way to stop (a cancelled open).
+    static Result<ExportData, ExportReadError> read(QIODevice *device, const JobSink &onJob);
+    /// The job at `span` of a file read before; `path` names it in an error (e.g. "data.jobs[41]").
+    static Result<Job, ExportReadError> readJob(QIODevice *device, ExportJobSpan span, const QString &path);
     static Result<ExportData, ExportReadError> readFile(const QString &path);
 };
 

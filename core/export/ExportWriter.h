@@ -50,6 +50,8 @@ public:
 
     /// The CSV header row's field names, the API's (without the line end).
     static QByteArray csvHeader();
+    /// One job as the JSON export writes it: json::encode(job), written directly.
+    static QByteArray jobJson(const Job &job);
     /// One job as a CSV record, CRLF-terminated.
     static QByteArray csvRecord(const Job &job);
     /// One field quoted as RFC 4180 wants: in double quotes, doubled inside, when it holds a comma,

@@ -38,6 +38,9 @@ public:
     virtual QFuture<ApiResult<SchedulerState>> resumeScheduler() = 0;
     /// Who the source acts as, and so whether admin actions are allowed.
     virtual QFuture<ApiResult<Identity>> fetchIdentity() = 0;
+    /// False for data that does not change by itself (an exported file): nothing refreshes it on a
+    /// timer, and the status says when it was taken rather than when it was last fetched.
+    virtual bool isLive() const { return true; }
 
 signals:
     /// The source's data changed by itself (the demo's pipeline ran); a refresh will show it.

@@ -6,10 +6,13 @@
 #include "ExportWriter.h"
 #include "source/LocalSource.h"
 #include "json/Codec.h"
+#include "json/JsonReader.h"
 
 #include <QBuffer>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -120,6 +123,73 @@ private slots:
         QFile f1(csv1), f2(csv2);
         QVERIFY(f1.open(QIODevice::ReadOnly) && f2.open(QIODevice::ReadOnly));
         QCOMPARE(f1.readAll(), f2.readAll());
+    }
+
+    /// The writer's hand-written JSON of a job is json::encode(job), value for value: nulls, absent
+    /// optional fields, escapes, control characters, non-ASCII text, whole and fractional dollars.
+    void jobJsonIsTheCodecs()
+    {
+        QList<Job> jobs;
+        Job plain = makeJob(1);
+        jobs << plain;
+        Job bare = plain;
+        bare.batchId.reset();
+        bare.startedAt.reset();
+        bare.completedAt.reset();
+        bare.processingTimeMs.reset();
+        bare.model.reset();
+        bare.costEstimate = Money::fromMicros(0);
+        jobs << bare;
+        Job odd = plain;
+        odd.id = QStringLiteral("job \"quoted\", back\\slash\ttab\nnew line \u0001 ünïcødé 日本 😀");
+        odd.jobType = QStringLiteral("a/b\u007f\u2028");
+        odd.retryOf = QStringLiteral("batch-job-0");
+        odd.attempt = 2;
+        odd.costEstimate = Money::fromMicros(2000000); // whole dollars
+        odd.createdAt = QDateTime(QDate(1, 1, 1), QTime(0, 0), Qt::UTC);
+        odd.completedAt = QDateTime(QDate(9999, 12, 31), QTime(23, 59, 59, 999), Qt::UTC);
+        odd.requestCount = qint64(1) << 53;
+        jobs << odd;
+        for (const Job &job : jobs) {
+            QJsonParseError error{};
+            const QJsonDocument ours = QJsonDocument::fromJson(ExportWriter::jobJson(job), &error);
+            QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+            QCOMPARE(ours.object(), json::encode(job));
+            const auto back = json::decodeValue<Job>(ours.object());
+            QVERIFY2(back.ok(), qPrintable(back.ok() ? QString() : back.error().toString()));
+            QVERIFY(back.value() == job);
+        }
+    }
+
+    /// The codec reads the times formatTime() writes without Qt's ISO parser; what it gives must be
+    /// what the parser gives.
+    void canonicalTimes_data()
+    {
+        QTest::addColumn<QString>("text");
+        for (const char *t : {"2024-01-01T10:00:00Z", "2024-01-01T10:00:00.123Z", "2024-02-29T23:59:59.999Z",
+                              "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2024-01-01T10:00:00.000Z",
+                              "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.001Z", "2026-11-29T14:02:52.5Z",
+                              "2026-11-29T14:02:52+01:00", "2026-11-29T24:00:00Z"})
+            QTest::newRow(t) << QString::fromLatin1(t);
+    }
+    void canonicalTimes()
+    {
+        QFETCH(QString, text);
+        Job job = makeJob(1);
+        QJsonObject o = json::encode(job);
+        o.insert(QStringLiteral("createdAt"), text);
+        const auto decoded = json::decodeValue<Job>(o);
+        const QDateTime qt = QDateTime::fromString(text, Qt::ISODateWithMs);
+        QVERIFY(qt.isValid());
+        QVERIFY2(decoded.ok(), qPrintable(decoded.ok() ? QString() : decoded.error().toString()));
+        QCOMPARE(decoded.value().createdAt, qt.toUTC());
+        QCOMPARE(decoded.value().createdAt.timeSpec(), Qt::UTC);
+        // and written back in the wire form
+        QCOMPARE(json::formatTime(decoded.value().createdAt), json::formatTime(qt.toUTC()));
+        const QDateTime utc = qt.toUTC();
+        QCOMPARE(json::formatTime(utc),
+                 utc.toString(utc.time().msec() == 0 ? QStringLiteral("yyyy-MM-ddTHH:mm:ss'Z'")
+                                                     : QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz'Z'")));
     }
 
     void emptyExport()

@@ -10,20 +10,30 @@
 #include "ProfileStore.h"
 #include "Session.h"
 #include "credentials/MemoryCredentialStore.h"
+#include "export/ExportCollector.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 using namespace batchmon;
 
@@ -190,6 +200,138 @@ private slots:
             for (int x = 0; x < shot.width(); x += 7)
                 differing += shot.pixel(x, y) != corner;
         QVERIFY(differing > 500);
+    }
+
+    /// Offline review: an export opened (File ▸ Open, a dropped file) shows the same dashboard read
+    /// only, with a banner naming the file; it re-exports to the same jobs; a truncated file changes
+    /// nothing and says where it broke; recent files remember it.
+    void offlineReview()
+    {
+        QTemporaryDir dir;
+        QSettings().remove(QStringLiteral("recentFiles"));
+        MonitoringSnapshot snapshot;
+        snapshot.timeRange = TimeRange::LastWeek;
+        snapshot.generatedAt = QDateTime(QDate(2026, 11, 2), QTime(9, 30), Qt::UTC);
+        snapshot.summary.totalJobs = 120;
+        snapshot.summary.successRate = 87.5;
+        for (int i = 1; i <= 120; ++i) {
+            Job j;
+            j.id = QStringLiteral("job-%1").arg(i, 3, 10, QLatin1Char('0'));
+            j.status = i % 5 == 0 ? JobStatus::Failed : JobStatus::Completed;
+            j.jobType = i % 2 ? QStringLiteral("summarize") : QStringLiteral("translate");
+            j.requestCount = 10;
+            j.completedCount = j.status == JobStatus::Failed ? 0 : 10;
+            j.failedCount = 10 - j.completedCount;
+            j.createdAt = snapshot.generatedAt->addSecs(-60 * i);
+            j.costEstimate = Money::fromMicros(10000 * i);
+            snapshot.jobs.append(j);
+        }
+        ExportHeader header;
+        header.exportedAt = QDateTime(QDate(2026, 11, 2), QTime(9, 31), Qt::UTC);
+        header.source = QStringLiteral("production");
+        header.timeRange = TimeRange::LastWeek;
+        const QString path = dir.filePath(QStringLiteral("week-review.json"));
+        QCOMPARE(ExportCollector::writeFile(path, ExportFormat::Json, header, snapshot), QString());
+
+        MemoryCredentialStore credentials;
+        ProfileStore profiles(dir.filePath(QStringLiteral("settings.ini")), &credentials);
+        MainWindow window(dir.filePath(QStringLiteral("demo.sqlite")), &profiles);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy opened(&window, &MainWindow::fileOpened);
+        QSignalSpy failed(&window, &MainWindow::fileOpenFailed);
+        window.openFile(path);
+        QVERIFY(opened.wait(30000));
+        QCOMPARE(window.currentFile(), QFileInfo(path).absoluteFilePath());
+        QVERIFY(window.windowTitle().startsWith(QStringLiteral("week-review.json")));
+        QCOMPARE(window.pages()->count(), 1); // the dashboard only: no configuration, no alerts
+        DashboardView *view = window.dashboard();
+        const QString banner = view->banner()->text();
+        QVERIFY2(banner.contains(QStringLiteral("week-review.json")), qPrintable(banner));
+        QVERIFY2(banner.contains(QStringLiteral("production")), qPrintable(banner));
+        QVERIFY2(banner.contains(QLocale().toString(header.exportedAt.toLocalTime(), QLocale::ShortFormat)),
+                 qPrintable(banner));
+        QVERIFY(banner.contains(QStringLiteral("Read only")));
+        QVERIFY(!view->rangeSelector()->isEnabled());
+        QCOMPARE(TimeRange(view->rangeSelector()->currentData().toInt()), TimeRange::LastWeek);
+        QTRY_COMPARE_WITH_TIMEOUT(view->jobTable()->model()->rowCount(), 50, 30000);
+        QCOMPARE(view->card(0)->value(), QStringLiteral("120"));
+        QVERIFY(!view->canAct());
+        QVERIFY(!view->action(DashboardView::Action::Retry)->isEnabled());
+        QVERIFY(!view->retryAllFailedAction()->isEnabled());
+        QCOMPARE(window.identityText(), QStringLiteral("Read only"));
+        QVERIFY(window.session()
+                    ->statusText(QDateTime::currentDateTimeUtc())
+                    .contains(QStringLiteral("as exported")));
+        QCOMPARE(view->pageLabel()->text(), QStringLiteral("Page 1 of 3"));
+        QCOMPARE(MainWindow::recentFiles().value(0), window.currentFile());
+
+        // The status filter narrows the file's jobs.
+        QSignalSpy updated(window.session(), &Session::snapshotUpdated);
+        view->statusFilter()->setCurrentIndex(
+            view->statusFilter()->findData(toWireString(JobStatus::Failed)));
+        QVERIFY(updated.wait(30000));
+        QCOMPARE(window.session()->snapshot()->pagination->total, 24);
+        QCOMPARE(view->jobTable()->model()->rowCount(), 24);
+        view->statusFilter()->setCurrentIndex(0);
+        QVERIFY(updated.wait(30000));
+
+        // Export JSON → open → export CSV: the same jobs.
+        QSignalSpy exported(&window, &MainWindow::exportFinished);
+        const QString csv = dir.filePath(QStringLiteral("again.csv"));
+        window.exportTo(csv);
+        QVERIFY(exported.wait(30000));
+        QCOMPARE(exported.last().at(0).toString(), QString());
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QList<QByteArray> lines = file.readAll().split('\n');
+        lines.removeFirst(); // the header
+        lines.removeLast();  // after the last CRLF
+        QCOMPARE(lines.size(), 120);
+        for (int i = 0; i < 120; ++i)
+            QCOMPARE(lines[i].left(lines[i].indexOf(',')), snapshot.jobs[i].id.toUtf8());
+
+        // A truncated file: an error naming where it broke, and the review stays as it was.
+        QFile whole(path);
+        QVERIFY(whole.open(QIODevice::ReadOnly));
+        const QByteArray bytes = whole.readAll();
+        const QString truncated = dir.filePath(QStringLiteral("truncated.json"));
+        QFile cut(truncated);
+        QVERIFY(cut.open(QIODevice::WriteOnly));
+        cut.write(bytes.left(bytes.size() / 2));
+        cut.close();
+        window.openFile(truncated);
+        QVERIFY(failed.wait(30000));
+        const QString why = failed.last().first().toString();
+        QVERIFY2(why.contains(QStringLiteral("byte ")) && why.contains(QStringLiteral("data.jobs[")),
+                 qPrintable(why));
+        auto *box = window.findChild<QMessageBox *>(QStringLiteral("openFileFailed"));
+        QVERIFY(box);
+        QVERIFY2(box->text().contains(QStringLiteral("is it truncated?")), qPrintable(box->text()));
+        box->close();
+        QCOMPARE(window.currentFile(), QFileInfo(path).absoluteFilePath());
+        QVERIFY(window.dashboard() == view);
+        QCOMPARE(MainWindow::recentFiles().size(), 1);
+
+        // A missing file says so and leaves the recent list.
+        QSettings().setValue(QStringLiteral("recentFiles"),
+                             QStringList{dir.filePath(QStringLiteral("gone.json")), window.currentFile()});
+        window.openFile(dir.filePath(QStringLiteral("gone.json")));
+        QVERIFY(failed.last().first().toString().contains(QStringLiteral("does not exist")));
+        QCOMPARE(MainWindow::recentFiles(), QStringList{window.currentFile()});
+
+        // Dropped onto the window: opened the same way.
+        window.openDemo();
+        QVERIFY(window.currentFile().isEmpty());
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &drop);
+        QVERIFY(opened.wait(30000));
+        QCOMPARE(window.currentFile(), QFileInfo(path).absoluteFilePath());
     }
 };
 
