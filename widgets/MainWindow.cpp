@@ -8,6 +8,8 @@
 #include "ConnectDialog.h"
 #include "DashboardView.h"
 #include "DesktopNotifier.h"
+#include "HistoryDialog.h"
+#include "HistoryRecorder.h"
 #include "ProfileStore.h"
 #include "ProfilesDialog.h"
 #include "Session.h"
@@ -95,6 +97,8 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
         viewMenu->addAction(tr("A&lerts"), this, [this] { m_pages->setCurrentWidget(m_alertsPage); });
     showAlerts->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
     viewMenu->addSeparator();
+    m_historyAction = viewMenu->addAction(tr("Local &history…"), this, &MainWindow::showHistory);
+    m_historyAction->setEnabled(false);
     auto *appearance = new Appearance(this);
     QMenu *appearanceMenu = viewMenu->addMenu(tr("&Appearance"));
     auto *modes = new QActionGroup(this);
@@ -162,6 +166,9 @@ void MainWindow::closeConnection()
     m_dashboard = nullptr;
     m_config = nullptr;
     m_alertsPage = nullptr;
+    delete m_history;
+    m_history = nullptr;
+    m_historyAction->setEnabled(false);
     delete m_alertMonitor;
     m_alertMonitor = nullptr;
     updateAlertCount(0);
@@ -311,11 +318,37 @@ void MainWindow::openProfile(const QString &name)
                 tr("<b>%1</b> — %2")
                     .arg(profile.name.toHtmlEscaped(), profile.serverUrl.toDisplayString().toHtmlEscaped()),
                 profile.name);
+        attachHistory(profile.name);
         m_session->refresh();
         m_alertsPage->reload();
         m_alertMonitor->refresh();
     });
     watcher->setFuture(m_profiles->readToken(name));
+}
+
+void MainWindow::attachHistory(const QString &profileName)
+{
+    m_history = new HistoryRecorder(m_session, HistoryStore::pathForProfile(profileName),
+                                    HistoryRecorder::limitsFromSettings(), this);
+    m_dashboard->setHistory(m_history);
+    m_historyAction->setEnabled(true);
+    // Once per connection: the recorder stops at its first failure, and the charts go on with the
+    // server's data.
+    const auto tell = [this](const QString &why) {
+        statusBar()->showMessage(
+            tr("Local history is unavailable (%1); the charts show the server's data only.").arg(why), 30000);
+    };
+    if (!m_history->isAvailable())
+        tell(m_history->problem());
+    connect(m_history, &HistoryRecorder::unavailable, this, tell);
+}
+
+void MainWindow::showHistory()
+{
+    if (!m_history)
+        return;
+    HistoryDialog dialog(m_history, m_profile, this);
+    dialog.exec();
 }
 
 void MainWindow::exportTo(const QString &path)
