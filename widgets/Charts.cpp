@@ -356,6 +356,8 @@ void TrendChart::setValueRange(qreal min, qreal max)
 {
     m_fixedRange = qMakePair(min, max);
     m_values->setRange(min, max);
+    m_values->setTickCount(5); // 0, 25, 50, 75, 100 rather than 0, 33.3, 66.7, 100
+    m_values->setLabelFormat(QStringLiteral("%.0f"));
 }
 
 QList<QPointF> TrendChart::historyPoints() const

@@ -24,8 +24,12 @@ QString historyNote(const MergedHistorical &merged)
 {
     if (!merged.historyBefore)
         return {};
+    // Daily slots end at midnight UTC: the date says it; shorter ones need the time too.
+    const QDateTime before = merged.historyBefore->toLocalTime();
     return tr("◦ includes local history from before %1")
-        .arg(QLocale().toString(merged.historyBefore->toLocalTime(), QLocale::ShortFormat));
+        .arg(merged.historical.bucketSeconds >= 86400
+                 ? QLocale().toString(before.date(), QLocale::ShortFormat)
+                 : QLocale().toString(before, QLocale::ShortFormat));
 }
 
 void updateThroughputChart(TrendChart *chart, const MergedHistorical &merged)
@@ -99,7 +103,7 @@ void updateRecordedCharts(TrendChart *queues, TrendChart *successRate, const QLi
         successRate->setEmptyText(emptyText);
     } else {
         successRate->setBuckets(rateSlots, {rates});
-        successRate->setNote(tr("each point: the success rate of the range before it"));
+        successRate->setNote(tr("each point: the success rate of the range before it, as recorded"));
     }
 }
 
