@@ -20,6 +20,8 @@ HistoryDialog::HistoryDialog(HistoryRecorder *history, const QString &profileNam
       m_clear(new QPushButton(tr("C&lear history for this profile…"), this))
 {
     setWindowTitle(tr("Local history"));
+    // Wrapped labels give no width of their own: without a floor the dialog folds into a narrow column.
+    setMinimumWidth(fontMetrics().averageCharWidth() * 64);
     auto *intro = new QLabel(tr("batchmon records what it receives from “%1” — the summary, queues, "
                                 "performance and trend buckets — so the charts can show what the server "
                                 "no longer keeps and survive restarts.")
