@@ -44,8 +44,9 @@ QChart *plainChart(const QString &title)
 
 QString formatValue(qreal v, const QString &labelFormat)
 {
-    // "%.2f" → two decimals; "%.0f"/"%d" → none.
-    const int decimals = labelFormat.contains(QStringLiteral(".2")) ? 2 : 0;
+    // "%.2f" → two decimals, "%.1f" → one; "%.0f"/"%d" → none.
+    const int dot = int(labelFormat.indexOf(QLatin1Char('.')));
+    const int decimals = dot >= 0 ? std::clamp(labelFormat.mid(dot + 1, 1).toInt(), 0, 6) : 0;
     return QLocale().toString(v, 'f', decimals);
 }
 
@@ -206,7 +207,7 @@ QList<qreal> QueueStatusChart::values() const
 
 TrendChart::TrendChart(const QString &title, const QStringList &seriesNames, const QString &unit,
                        const QString &labelFormat, QWidget *parent, bool stacked)
-    : PaletteChartView(parent), m_stacked(stacked), m_unit(unit), m_labelFormat(labelFormat),
+    : PaletteChartView(parent), m_stacked(stacked), m_title(title), m_unit(unit), m_labelFormat(labelFormat),
       m_time(new QDateTimeAxis), m_values(new QValueAxis)
 {
     QChart *chart = plainChart(title);
@@ -335,11 +336,52 @@ void TrendChart::showTip(const QPointF &at, bool on)
     for (QLineSeries *s : m_series)
         tip += QStringLiteral("\n%1: %2 %3")
                    .arg(s->name(), formatValue(s->at(nearest).y(), m_labelFormat), m_unit);
+    if (m_fromHistory.value(nearest))
+        tip += QLatin1Char('\n') + tr("From local history (the server no longer has it)");
     QToolTip::showText(QCursor::pos(), tip);
 }
 
-void TrendChart::setBuckets(const QList<HistoricalBucket> &buckets, const QList<QList<qreal>> &values)
+void TrendChart::setNote(const QString &note)
 {
+    if (note == m_note)
+        return;
+    m_note = note;
+    // Chart titles take HTML: the note goes on a second line, smaller.
+    chart()->setTitle(note.isEmpty() ? m_title
+                                     : m_title.toHtmlEscaped() + QStringLiteral("<br><small>") +
+                                           note.toHtmlEscaped() + QStringLiteral("</small>"));
+}
+
+void TrendChart::setValueRange(qreal min, qreal max)
+{
+    m_fixedRange = qMakePair(min, max);
+    m_values->setRange(min, max);
+    m_values->setTickCount(5); // 0, 25, 50, 75, 100 rather than 0, 33.3, 66.7, 100
+    m_values->setLabelFormat(QStringLiteral("%.0f"));
+}
+
+QList<QPointF> TrendChart::historyPoints() const
+{
+    return m_historyMarks ? m_historyMarks->points() : QList<QPointF>();
+}
+
+void TrendChart::setBuckets(const QList<HistoricalBucket> &buckets, const QList<QList<qreal>> &values,
+                            const QList<bool> &fromHistory)
+{
+    m_fromHistory = fromHistory;
+    if (!m_historyMarks && fromHistory.contains(true)) {
+        m_historyMarks = new QScatterSeries(this);
+        m_historyMarks->setName(tr("From local history"));
+        m_historyMarks->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+        m_historyMarks->setMarkerSize(7);
+        m_historyMarks->setColor(Qt::white); // hollow, grey-rimmed: reads on light and dark alike
+        m_historyMarks->setBorderColor(QColor(0x80, 0x80, 0x80));
+        chart()->addSeries(m_historyMarks);
+        m_historyMarks->attachAxis(m_time);
+        m_historyMarks->attachAxis(m_values);
+        chart()->legend()->markers(m_historyMarks).value(0)->setVisible(false);
+        connect(m_historyMarks, &QScatterSeries::hovered, this, &TrendChart::showTip);
+    }
     if (buckets.isEmpty()) {
         setEmptyText(tr("No data for this range"));
         return;
@@ -379,6 +421,15 @@ void TrendChart::setBuckets(const QList<HistoricalBucket> &buckets, const QList<
             m_edges[s]->replace(sum);
         }
     }
+    if (m_historyMarks) {
+        // On the line (or the stacked areas' top edge) at each bucket from local history.
+        const QList<QPointF> top = m_stacked ? m_edges.value(0)->points() : all.value(0);
+        QList<QPointF> marks;
+        for (int i = 0; i < top.size(); ++i)
+            if (m_fromHistory.value(i))
+                marks << top[i];
+        m_historyMarks->replace(marks);
+    }
     m_time->setRange(buckets.first().start.toLocalTime(), buckets.last().end.toLocalTime());
     // Hours for a day or less, days beyond: the labels must fit a third of the window.
     const qint64 span = buckets.first().start.secsTo(buckets.last().end);
@@ -390,7 +441,9 @@ void TrendChart::setBuckets(const QList<HistoricalBucket> &buckets, const QList<
         setEmptyText(tr("Nothing in this range"));
         return;
     }
-    if (m_labelFormat == QLatin1String("%.0f") && low >= 0) {
+    if (m_fixedRange) {
+        m_values->setRange(m_fixedRange->first, m_fixedRange->second);
+    } else if (m_labelFormat == QLatin1String("%.0f") && low >= 0) {
         countAxis(m_values, high / 1.2 * 1.05); // whole numbers: 0, 250, 500, … and never 0, 1, 1, 2
     } else {
         m_values->setRange(low, high > 0 ? high * 1.05 : 1);

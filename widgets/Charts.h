@@ -9,6 +9,8 @@
 
 #include <QPair>
 
+#include <optional>
+
 class QAreaSeries;
 class QBarSet;
 class QBarCategoryAxis;
@@ -70,9 +72,18 @@ public:
     /// top edge is their sum); otherwise one line each.
     TrendChart(const QString &title, const QStringList &seriesNames, const QString &unit,
                const QString &labelFormat, QWidget *parent = nullptr, bool stacked = false);
-    /// `values[i]` is series i's value for each bucket.
-    void setBuckets(const QList<HistoricalBucket> &buckets, const QList<QList<qreal>> &values);
+    /// `values[i]` is series i's value for each bucket. `fromHistory[i]`: bucket i came from local
+    /// history, not the server — marked with a hollow dot and said in the tooltip.
+    void setBuckets(const QList<HistoricalBucket> &buckets, const QList<QList<qreal>> &values,
+                    const QList<bool> &fromHistory = {});
     QList<QPointF> points(int series) const;
+    /// The hollow dots on the buckets from local history.
+    QList<QPointF> historyPoints() const;
+    /// A second, smaller line under the title (e.g. "includes local history from before 3 Dec"); empty: none.
+    void setNote(const QString &note);
+    QString note() const { return m_note; }
+    /// A fixed value axis (a percentage's 0–100) instead of one fitted to the values.
+    void setValueRange(qreal min, qreal max);
     /// The series' colour (line, or area with its border).
     void setColor(int series, const QColor &color, Qt::PenStyle style = Qt::SolidLine);
     /// Alert markers: a red dot on the first series at each time (within the axis' range), its text in
@@ -84,6 +95,11 @@ private:
     void showTip(const QPointF &at, bool on);
 
     bool m_stacked;
+    QString m_title;
+    QString m_note;
+    std::optional<QPair<qreal, qreal>> m_fixedRange;
+    QList<bool> m_fromHistory;
+    QScatterSeries *m_historyMarks = nullptr;
     QList<QLineSeries *> m_series; ///< the values (in stacked mode, not drawn themselves)
     QList<QLineSeries *> m_edges;  ///< stacked mode: each area's upper edge, the running sum
     QList<QAreaSeries *> m_areas;

@@ -2,6 +2,8 @@
 #include "DashboardView.h"
 
 #include "Charts.h"
+#include "HistoryCharts.h"
+#include "HistoryRecorder.h"
 #include "JobCollector.h"
 #include "JobDetailsDialog.h"
 #include "JobFilterProxy.h"
@@ -57,7 +59,8 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
       m_range(new QComboBox(this)), m_chartTabs(new QTabWidget(this)),
       m_queueChart(new QueueStatusChart(this)), m_throughput(makeThroughputChart(this)),
       m_costs(makeCostSavingsChart(this)), m_errors(new ErrorBreakdownChart(this)),
-      m_resources(new ResourceChart(this)), m_jobs(new JobTableModel(this)),
+      m_resources(new ResourceChart(this)), m_queueDepth(makeQueueDepthChart(this)),
+      m_successRate(makeSuccessRateChart(this)), m_jobs(new JobTableModel(this)),
       m_proxy(new JobFilterProxy(this)), m_statusFilter(new QComboBox(this)),
       m_typeFilter(new QComboBox(this)), m_search(new QLineEdit(this)),
       m_previous(new QPushButton(tr("◀ &Newer"), this)), m_next(new QPushButton(tr("&Older ▶"), this)),
@@ -128,6 +131,19 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
     problemsLayout->addWidget(m_errors, 3);
     problemsLayout->addWidget(m_resources, 2);
     m_chartTabs->addTab(problems, tr("&Errors and resources"));
+    // What only local history knows: how the queues and the success rate moved while the app watched.
+    // Drawn while its tab is shown: 30 days of a snapshot a minute is 43,200 rows to average.
+    m_recordedPage = new QWidget(m_chartTabs);
+    auto *recordedLayout = new QHBoxLayout(m_recordedPage);
+    recordedLayout->setContentsMargins(0, 0, 0, 0);
+    recordedLayout->addWidget(m_queueDepth);
+    recordedLayout->addWidget(m_successRate);
+    m_chartTabs->addTab(m_recordedPage, tr("&Recorded"));
+    connect(m_chartTabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_chartTabs->currentWidget() == m_recordedPage)
+            updateRecorded();
+    });
+    setHistory(nullptr);
     m_chartTabs->setDocumentMode(true);
     layout->addWidget(m_chartTabs, 2);
 
@@ -437,13 +453,21 @@ void DashboardView::updateNextChart()
         m_queueChart->setQueues(snapshot->queues);
         break;
     case 1:
-        if (snapshot->historical)
-            updateThroughputChart(m_throughput, *snapshot->historical);
+        // The merge reads local history only for slots the server has no jobs in: usually nothing.
+        if (m_history) {
+            m_merged = m_history->merged(*snapshot);
+        } else if (snapshot->historical) {
+            m_merged.historical = *snapshot->historical;
+            m_merged.fromHistory.clear();
+            m_merged.historyBefore.reset();
+        }
+        if (m_history || snapshot->historical)
+            updateThroughputChart(m_throughput, m_merged);
         m_throughput->setMarkers(m_alertMarkers);
         break;
     case 2:
-        if (snapshot->historical)
-            updateCostSavingsChart(m_costs, *snapshot->historical);
+        if (m_history || snapshot->historical)
+            updateCostSavingsChart(m_costs, m_merged);
         break;
     case 3:
         if (snapshot->errors) {
@@ -457,12 +481,47 @@ void DashboardView::updateNextChart()
         if (snapshot->resources)
             m_resources->setResources(*snapshot->resources, snapshot->summary.totalRequests);
         break;
+    case 5:
+        if (m_chartTabs->currentWidget() == m_recordedPage)
+            updateRecorded();
+        break;
     default:
         m_chartsPending = false;
         emit chartsUpdated();
         return;
     }
     QTimer::singleShot(0, this, &DashboardView::updateNextChart);
+}
+
+void DashboardView::updateRecorded()
+{
+    if (!m_history)
+        return;
+    const QString empty =
+        m_history->isAvailable()
+            ? tr("Recording: local history is kept while connected to a server, one point a "
+                 "minute at most. The trend appears after two.")
+            : tr("Local history is unavailable, so nothing is recorded: %1").arg(m_history->problem());
+    updateRecordedCharts(m_queueDepth, m_successRate, m_history->samples(m_session->query().timeRange),
+                         empty);
+}
+
+void DashboardView::setHistory(HistoryRecorder *history)
+{
+    m_history = history;
+    if (!history) {
+        const QString text = tr("Local history is recorded while connected to a server: queue depth and "
+                                "success rate over time appear here. The demo workspace keeps its own.");
+        m_queueDepth->setEmptyText(text);
+        m_successRate->setEmptyText(text);
+    }
+    if (m_session->snapshot()) {
+        m_chartStep = 0;
+        if (!m_chartsPending) {
+            m_chartsPending = true;
+            QTimer::singleShot(0, this, &DashboardView::updateNextChart);
+        }
+    }
 }
 
 void DashboardView::setAlertMarkers(const QList<AlertEvent> &events)
@@ -501,6 +560,11 @@ QList<Job> DashboardView::selectedJobs() const
             jobs << m_jobs->jobs().at(row);
     }
     return jobs;
+}
+
+void DashboardView::setRecordedTabVisible(bool visible)
+{
+    m_chartTabs->setTabVisible(m_chartTabs->indexOf(m_recordedPage), visible);
 }
 
 void DashboardView::lockRange(TimeRange range, const QString &why)

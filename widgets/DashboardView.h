@@ -4,7 +4,9 @@
 #include "ActionPlan.h"
 #include "domain/Alerts.h"
 #include "domain/Job.h"
+#include "history/HistoryMerge.h"
 
+#include <QPointer>
 #include <QWidget>
 
 #include <functional>
@@ -22,6 +24,7 @@ class QToolButton;
 namespace batchmon {
 
 class ErrorBreakdownChart;
+class HistoryRecorder;
 class JobFilterProxy;
 class JobTableModel;
 class MetricCard;
@@ -45,6 +48,9 @@ public:
     TrendChart *costChart() const { return m_costs; }
     ErrorBreakdownChart *errorChart() const { return m_errors; }
     ResourceChart *resourceChart() const { return m_resources; }
+    /// The "Recorded" tab: queue depth and success rate over time, from local history.
+    TrendChart *queueDepthChart() const { return m_queueDepth; }
+    TrendChart *successRateChart() const { return m_successRate; }
     QTabWidget *chartTabs() const { return m_chartTabs; }
     QLabel *statusLabel() const { return m_status; }
     QLabel *banner() const { return m_banner; }
@@ -72,6 +78,8 @@ public:
     /// The jobs selected in the table, in the table's order.
     QList<Job> selectedJobs() const;
 
+    /// Shows or hides the Recorded tab (an exported file has no local history to draw).
+    void setRecordedTabVisible(bool visible);
     /// Shows `range` and stops the user from changing it (an export holds one range); `why` is the
     /// selector's tooltip.
     void lockRange(TimeRange range, const QString &why);
@@ -95,6 +103,10 @@ public:
     void showDetails(const QString &jobId);
     /// The last action's outcome as shown to the user.
     QString lastOutcome() const { return m_lastOutcome; }
+
+    /// The local history of this connection (none for the demo workspace, or null): the trend charts
+    /// fill the slots the server has no jobs in from it, and the "Recorded" tab draws it.
+    void setHistory(HistoryRecorder *history);
 
     /// Marks these alerts on the throughput chart, at the time each was first seen.
     void setAlertMarkers(const QList<AlertEvent> &events);
@@ -121,6 +133,7 @@ private:
     void updateWarning();
     void changeEvent(QEvent *event) override;
     void updateNextChart();
+    void updateRecorded();
     bool eventFilter(QObject *watched, QEvent *event) override;
     void applyFilters(qint64 page);
     void runNext();
@@ -136,6 +149,11 @@ private:
     TrendChart *m_costs;
     ErrorBreakdownChart *m_errors;
     ResourceChart *m_resources;
+    TrendChart *m_queueDepth;
+    TrendChart *m_successRate;
+    QWidget *m_recordedPage;
+    QPointer<HistoryRecorder> m_history;
+    MergedHistorical m_merged; ///< the trend charts' buckets for the snapshot being drawn
     JobTableModel *m_jobs;
     JobFilterProxy *m_proxy;
     QComboBox *m_statusFilter;

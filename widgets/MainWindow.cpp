@@ -8,6 +8,8 @@
 #include "ConnectDialog.h"
 #include "DashboardView.h"
 #include "DesktopNotifier.h"
+#include "HistoryDialog.h"
+#include "HistoryRecorder.h"
 #include "ProfileStore.h"
 #include "ProfilesDialog.h"
 #include "Session.h"
@@ -109,6 +111,8 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
     });
     showAlerts->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
     viewMenu->addSeparator();
+    m_historyAction = viewMenu->addAction(tr("Local &history…"), this, &MainWindow::showHistory);
+    m_historyAction->setEnabled(false);
     auto *appearance = new Appearance(this);
     QMenu *appearanceMenu = viewMenu->addMenu(tr("&Appearance"));
     auto *modes = new QActionGroup(this);
@@ -177,6 +181,9 @@ void MainWindow::closeConnection()
     m_config = nullptr;
     m_filePath.clear();
     m_alertsPage = nullptr;
+    delete m_history;
+    m_history = nullptr;
+    m_historyAction->setEnabled(false);
     delete m_alertMonitor;
     m_alertMonitor = nullptr;
     updateAlertCount(0);
@@ -331,11 +338,37 @@ void MainWindow::openProfile(const QString &name)
                 tr("<b>%1</b> — %2")
                     .arg(profile.name.toHtmlEscaped(), profile.serverUrl.toDisplayString().toHtmlEscaped()),
                 profile.name);
+        attachHistory(profile.name);
         m_session->refresh();
         m_alertsPage->reload();
         m_alertMonitor->refresh();
     });
     watcher->setFuture(m_profiles->readToken(name));
+}
+
+void MainWindow::attachHistory(const QString &profileName)
+{
+    m_history = new HistoryRecorder(m_session, HistoryStore::pathForProfile(profileName),
+                                    HistoryRecorder::limitsFromSettings(), this);
+    m_dashboard->setHistory(m_history);
+    m_historyAction->setEnabled(true);
+    // Once per connection: the recorder stops at its first failure, and the charts go on with the
+    // server's data.
+    const auto tell = [this](const QString &why) {
+        statusBar()->showMessage(
+            tr("Local history is unavailable (%1); the charts show the server's data only.").arg(why), 30000);
+    };
+    if (!m_history->isAvailable())
+        tell(m_history->problem());
+    connect(m_history, &HistoryRecorder::unavailable, this, tell);
+}
+
+void MainWindow::showHistory()
+{
+    if (!m_history)
+        return;
+    HistoryDialog dialog(m_history, m_profile, this);
+    dialog.exec();
 }
 
 void MainWindow::exportTo(const QString &path)
@@ -535,6 +568,7 @@ void MainWindow::openFile(const QString &path)
                                QLatin1Char(')'));
         install(file, banner, info.fileName(), true);
         m_dashboard->banner()->setToolTip(QDir::toNativeSeparators(m_filePath));
+        m_dashboard->setRecordedTabVisible(false);
         m_dashboard->lockRange(
             data.snapshot.timeRange.value_or(data.header.timeRange.value_or(TimeRange::LastDay)),
             tr("An export holds one time range: the one it was exported with."));

@@ -21,6 +21,7 @@ class AlertsPage;
 class ConfigPanel;
 class DashboardView;
 class DataSource;
+class HistoryRecorder;
 class ProfileStore;
 class Session;
 
@@ -44,6 +45,8 @@ public:
     ConfigPanel *configPanel() const { return m_config; }
     AlertsPage *alertsPage() const { return m_alertsPage; }
     AlertMonitor *alertMonitor() const { return m_alertMonitor; }
+    /// The server profile's local history; null for the demo workspace.
+    HistoryRecorder *history() const { return m_history; }
     DesktopNotifier *notifier() const { return m_notifier; }
     QTabWidget *pages() const { return m_pages; }
     /// The profile shown, or empty for the demo workspace.
@@ -72,6 +75,8 @@ public slots:
     void openFile(const QString &path);
     /// File ▸ Open: asks for an export and opens it.
     void chooseFile();
+    /// View ▸ Local history…: the profile's history file, its limits, and Clear.
+    void showHistory();
     /// Exports every job of the dashboard's range and filters to `path` (.csv: CSV, else JSON), with a
     /// progress dialog and Cancel; `exportFinished` follows. File ▸ Export asks for the path.
     void exportTo(const QString &path);
@@ -99,6 +104,7 @@ private:
     void install(DataSource *source, const QString &banner, const QString &title, bool readOnlyFile = false);
     void addRecentFile(const QString &path);
     void rebuildRecentMenu();
+    void attachHistory(const QString &profileName);
     void rebuildConnectionsMenu();
     void updateIdentity();
     void updateScheduler();
@@ -117,6 +123,8 @@ private:
     ConfigPanel *m_config = nullptr;
     AlertMonitor *m_alertMonitor = nullptr;
     AlertsPage *m_alertsPage = nullptr;
+    HistoryRecorder *m_history = nullptr;
+    QAction *m_historyAction;
     DesktopNotifier *m_notifier;
     QPointer<QProgressBar> m_progress;
     QLabel *m_identity;

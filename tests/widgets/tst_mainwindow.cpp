@@ -245,6 +245,8 @@ private slots:
         QCOMPARE(window.currentFile(), QFileInfo(path).absoluteFilePath());
         QVERIFY(window.windowTitle().startsWith(QStringLiteral("week-review.json")));
         QCOMPARE(window.pages()->count(), 1); // the dashboard only: no configuration, no alerts
+        QCOMPARE(window.dashboard()->chartTabs()->count(), 3);
+        QVERIFY(!window.dashboard()->chartTabs()->isTabVisible(2)); // no local history of a file
         DashboardView *view = window.dashboard();
         const QString banner = view->banner()->text();
         QVERIFY2(banner.contains(QStringLiteral("week-review.json")), qPrintable(banner));
