@@ -17,6 +17,7 @@
 #include "source/HttpSource.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QCheckBox>
 #include <QDir>
 #include <QLineEdit>
@@ -149,6 +150,34 @@ int main(int argc, char *argv[])
             save(&window, out.filePath(QStringLiteral("dashboard-errors-1280x800%1.png")
                                            .arg(dark ? QStringLiteral("-dark") : QString())));
         }
+        setDark(false);
+        view->chartTabs()->setCurrentIndex(0);
+
+        // Offline review: the last 7 days exported, then opened as a file.
+        view->rangeSelector()->setCurrentIndex(2);
+        if (!updated.wait(60000))
+            qFatal("the 7-day view did not load");
+        const QString exported = tmp.filePath(QStringLiteral("batchmon-demo-7d.json"));
+        QSignalSpy exportDone(&window, &MainWindow::exportFinished);
+        window.exportTo(exported);
+        if (!exportDone.wait(120000) || !exportDone.first().first().toString().isEmpty())
+            qFatal("the export failed");
+        QSignalSpy opened(&window, &MainWindow::fileOpened);
+        window.openFile(exported);
+        if (!opened.wait(60000))
+            qFatal("the export did not open");
+        QSignalSpy fileUpdated(window.session(), &Session::snapshotUpdated);
+        if (!window.session()->snapshot() && !fileUpdated.wait(60000))
+            qFatal("the exported file showed nothing");
+        QTest::qWait(500);
+        window.dashboard()->jobTable()->selectRow(1);
+        for (const bool dark : {false, true}) {
+            setDark(dark);
+            QTest::qWait(200);
+            save(&window, out.filePath(QStringLiteral("offline-review-1280x800%1.png")
+                                           .arg(dark ? QStringLiteral("-dark") : QString())));
+        }
+        setDark(false);
     }
 
     setDark(false);
