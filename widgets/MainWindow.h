@@ -60,8 +60,9 @@ public slots:
     /// The "Connect to a server…" dialog; a saved profile is opened.
     void connectToServer();
     void manageProfiles();
-    /// Exports every job of the dashboard's range and filters to `path` (.csv: CSV, else JSON), with a
-    /// progress dialog and Cancel; `exportFinished` follows. File ▸ Export asks for the path.
+    /// Exports every job of the dashboard's range and filters to `path` (.csv: CSV, .pdf: a PDF report
+    /// with the cards, charts and jobs, else JSON), with a progress dialog and Cancel; `exportFinished`
+    /// follows. File ▸ Export asks for the path.
     void exportTo(const QString &path);
 
 signals:
