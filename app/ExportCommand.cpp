@@ -3,18 +3,22 @@
 
 #include "ExportCollector.h"
 #include "ProfileStore.h"
+#include "ReportExport.h"
 #include "api/HttpCall.h"
 #include "credentials/KeychainCredentialStore.h"
 #include "source/HttpSource.h"
 #include "source/LocalSource.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QTextStream>
+#include <QTimer>
 
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 namespace batchmon {
@@ -33,13 +37,11 @@ int fail(const QString &message, int code = 1)
     return code;
 }
 
-/// Runs the collector on `source` to the end; the exit code.
-int collect(QCoreApplication &app, DataSource *source, const MonitoringQuery &query,
-            const ExportHeader &header, ExportFormat format, const QString &output)
+/// Runs `task` (an ExportCollector or a ReportExport) to the end; the exit code.
+template<typename Task> int run(QCoreApplication &app, Task *task)
 {
-    auto *collector = new ExportCollector(source, query, header, format, output);
     int code = 1;
-    QObject::connect(collector, &ExportCollector::finished, &app, [&code](const QString &error, qint64 jobs) {
+    QObject::connect(task, &Task::finished, &app, [&code](const QString &error, qint64 jobs) {
         if (error.isEmpty()) {
             QTextStream(stderr) << trc("batchmon export: %1 jobs written").arg(jobs) << Qt::endl;
             code = 0;
@@ -48,16 +50,50 @@ int collect(QCoreApplication &app, DataSource *source, const MonitoringQuery &qu
         }
         QCoreApplication::exit();
     });
-    collector->start();
+    // Started from the event loop: a task that fails at once (an unwritable path) finishes inside
+    // start(), and an exit() before exec() would be lost, leaving exec() waiting for ever.
+    QTimer::singleShot(0, task, [task] { task->start(); });
     app.exec();
     return code;
+}
+
+/// Exports every job of `query` from `source`: JSON, CSV, or (format empty) a PDF report.
+int collect(QCoreApplication &app, DataSource *source, const MonitoringQuery &query,
+            const ExportHeader &header, std::optional<ExportFormat> format, const QString &output)
+{
+    if (!format)
+        return run(app, new ReportExport(source, query, header, output));
+    return run(app, new ExportCollector(source, query, header, *format, output));
+}
+
+/// Whether the arguments ask for `--format pdf`, before any QCoreApplication exists to parse them.
+bool wantsPdf(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--format=pdf") == 0 || std::strcmp(argv[i], "-format=pdf") == 0)
+            return true;
+        if ((std::strcmp(argv[i], "--format") == 0 || std::strcmp(argv[i], "-format") == 0) && i + 1 < argc &&
+            std::strcmp(argv[i + 1], "pdf") == 0)
+            return true;
+    }
+    return false;
 }
 
 } // namespace
 
 int runExportCommand(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    // The PDF report draws the dashboard's chart widgets, which need a QApplication, and that a
+    // platform: offscreen unless the user chose one, so it runs over SSH with no display at all.
+    std::unique_ptr<QCoreApplication> application;
+    if (wantsPdf(argc, argv)) {
+        if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        application = std::make_unique<QApplication>(argc, argv);
+    } else {
+        application = std::make_unique<QCoreApplication>(argc, argv);
+    }
+    QCoreApplication &app = *application;
     QCoreApplication::setApplicationName(QStringLiteral("batchmon"));
     QCoreApplication::setOrganizationName(QStringLiteral("batchmon"));
     QCoreApplication::setApplicationVersion(QStringLiteral(BATCHMON_VERSION));
@@ -65,7 +101,9 @@ int runExportCommand(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(
         trc("Exports every job of a view without a display.\n"
-            "A URL source reads its API token from the environment variable BATCHMON_TOKEN."));
+            "A URL source reads its API token from the environment variable BATCHMON_TOKEN.\n"
+            "pdf is a report: the metric cards, the charts, the top errors and the first 5,000 jobs;\n"
+            "json and csv hold every job."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("export"), trc("The command."));
     const QCommandLineOption source(
@@ -77,7 +115,7 @@ int runExportCommand(int argc, char *argv[])
                                     QStringLiteral("S"));
     const QCommandLineOption jobType(QStringLiteral("job-type"), trc("Only jobs of this type."),
                                      QStringLiteral("T"));
-    const QCommandLineOption format(QStringLiteral("format"), trc("json or csv (pdf is not available yet)."),
+    const QCommandLineOption format(QStringLiteral("format"), trc("json, csv or pdf."),
                                     QStringLiteral("FORMAT"));
     const QCommandLineOption output(QStringLiteral("output"), trc("The file to write."),
                                     QStringLiteral("PATH"));
@@ -93,14 +131,14 @@ int runExportCommand(int argc, char *argv[])
         return fail(
             trc("--source, --format and --output are required. Run batchmon export --help for usage."), 2);
 
-    ExportFormat fmt = ExportFormat::Json;
+    std::optional<ExportFormat> fmt = ExportFormat::Json; // empty: the PDF report
     const QString formatText = parser.value(format);
     if (formatText == QLatin1String("csv"))
         fmt = ExportFormat::Csv;
     else if (formatText == QLatin1String("pdf"))
-        return fail(trc("PDF export is not available yet; use --format json or csv."), 2);
+        fmt = std::nullopt;
     else if (formatText != QLatin1String("json"))
-        return fail(trc("unknown format \"%1\": use json or csv.").arg(formatText), 2);
+        return fail(trc("unknown format \"%1\": use json, csv or pdf.").arg(formatText), 2);
 
     MonitoringQuery query;
     const auto tr = timeRangeFromWire(parser.value(range));
@@ -151,14 +189,14 @@ int runExportCommand(int argc, char *argv[])
     if (QFileInfo(src).isFile()) {
         // A file holds one time range; the status and job type filters apply to its jobs.
         header.source = QFileInfo(src).fileName();
+        const auto keep = [query](const Job &job) {
+            return (!query.status || job.status == *query.status) &&
+                   (!query.jobType || job.jobType == *query.jobType);
+        };
+        if (!fmt)
+            return run(app, new ReportExport(src, keep, header, out));
         qint64 written = 0;
-        const QString error = ExportCollector::convertFile(
-            src, out, fmt, header,
-            [&query](const Job &job) {
-                return (!query.status || job.status == *query.status) &&
-                       (!query.jobType || job.jobType == *query.jobType);
-            },
-            &written);
+        const QString error = ExportCollector::convertFile(src, out, *fmt, header, keep, &written);
         if (!error.isEmpty())
             return fail(error);
         QTextStream(stderr) << trc("batchmon export: %1 jobs written").arg(written) << Qt::endl;

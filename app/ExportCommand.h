@@ -5,8 +5,8 @@
 
 namespace batchmon {
 
-/// `batchmon export …`: headless, on a QCoreApplication; returns the exit code (0 ok, 1 failed,
-/// 2 not available / usage).
+/// `batchmon export …`: headless, on a QCoreApplication (a QApplication on the offscreen platform for
+/// `--format pdf`); returns the exit code (0 ok, 1 failed, 2 usage).
 int runExportCommand(int argc, char *argv[]);
 
 } // namespace batchmon

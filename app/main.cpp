@@ -12,7 +12,8 @@
 
 int main(int argc, char *argv[])
 {
-    // `batchmon export …` runs headless: no QApplication, so no display is needed.
+    // `batchmon export …` runs headless: no QApplication on the desktop's platform, so no display is
+    // needed (the PDF report makes its own on the offscreen platform).
     if (argc > 1 && std::strcmp(argv[1], "export") == 0)
         return batchmon::runExportCommand(argc, argv);
 

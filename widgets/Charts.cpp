@@ -9,15 +9,23 @@
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QChart>
+#include <QClipboard>
+#include <QContextMenuEvent>
 #include <QCursor>
 #include <QDateTimeAxis>
+#include <QDir>
 #include <QEvent>
+#include <QFileDialog>
+#include <QGuiApplication>
 #include <QHorizontalBarSeries>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLocale>
+#include <QMenu>
+#include <QMessageBox>
 #include <QPainter>
+#include <QSaveFile>
 #include <QScatterSeries>
 #include <QToolTip>
 #include <QValueAxis>
@@ -108,12 +116,61 @@ void PaletteChartView::drawForeground(QPainter *painter, const QRectF &rect)
     QChartView::drawForeground(painter, rect);
     if (m_emptyText.isEmpty())
         return;
+    // In scene coordinates, which the painter has both on screen and in render() into a report or an
+    // image (a reset transform put the text at the report page's corner).
     painter->save();
-    painter->resetTransform();
     painter->setPen(palette().color(QPalette::PlaceholderText));
-    painter->drawText(viewport()->rect().adjusted(12, 30, -12, -12), Qt::AlignCenter | Qt::TextWordWrap,
-                      m_emptyText);
+    painter->setFont(font());
+    painter->drawText(mapToScene(viewport()->rect()).boundingRect().adjusted(12, 30, -12, -12),
+                      Qt::AlignCenter | Qt::TextWordWrap, m_emptyText);
     painter->restore();
+}
+
+QImage PaletteChartView::image()
+{
+    return grab().toImage(); // at devicePixelRatioF(), as the screen shows it
+}
+
+bool PaletteChartView::saveImage(const QString &path, QString *error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = tr("Could not create %1: %2.").arg(path, file.errorString());
+        return false;
+    }
+    if (!image().save(&file, "PNG")) {
+        file.cancelWriting();
+        *error = tr("Could not write the image to %1: %2.").arg(path, file.errorString());
+        return false;
+    }
+    if (!file.commit()) {
+        *error = tr("Could not save %1: %2.").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+QString PaletteChartView::defaultImageFileName() const
+{
+    return QStringLiteral("batchmon-%1-%2.png")
+        .arg(m_imageName, QDate::currentDate().toString(QStringLiteral("yyyy-MM-dd")));
+}
+
+void PaletteChartView::contextMenuEvent(QContextMenuEvent *event)
+{
+    QMenu menu(this);
+    menu.addAction(tr("&Save as PNG…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save the chart as an image"),
+                                                          QDir::home().filePath(defaultImageFileName()),
+                                                          tr("PNG image (*.png)"));
+        if (path.isEmpty())
+            return;
+        QString error;
+        if (!saveImage(path, &error))
+            QMessageBox::warning(this, tr("The image was not saved"), error);
+    });
+    menu.addAction(tr("&Copy image"), this, [this] { QGuiApplication::clipboard()->setImage(image()); });
+    menu.exec(event->globalPos());
 }
 
 void PaletteChartView::changeEvent(QEvent *event)
@@ -173,6 +230,7 @@ QueueStatusChart::QueueStatusChart(QWidget *parent) : PaletteChartView(parent), 
     series->attachAxis(m_axis);
     chart->legend()->hide();
     adopt(chart);
+    setImageName(QStringLiteral("queues"));
     setEmptyText(tr("No data yet"));
     connect(m_set, &QBarSet::hovered, this, [this, categories](bool on, int i) {
         if (on)
@@ -477,6 +535,7 @@ ErrorBreakdownChart::ErrorBreakdownChart(QWidget *parent)
     series->attachAxis(m_axis);
     chart->legend()->hide();
     adopt(chart);
+    setImageName(QStringLiteral("errors"));
     connect(m_set, &QBarSet::hovered, this, [this](bool on, int i) {
         if (on)
             QToolTip::showText(QCursor::pos(),
@@ -570,6 +629,7 @@ ResourceChart::ResourceChart(QWidget *parent)
     series->attachAxis(m_axis);
     chart->legend()->hide();
     adopt(chart);
+    setImageName(QStringLiteral("resources"));
     m_tips = QStringList{QString(), QString()};
     setEmptyText(tr("No data yet"));
     connect(m_set, &QBarSet::hovered, this, [this](bool on, int i) {
@@ -619,6 +679,7 @@ TrendChart *makeThroughputChart(QWidget *parent)
     auto *chart = new TrendChart(QObject::tr("Throughput"), {QObject::tr("Requests per hour")},
                                  QObject::tr("requests/h"), QStringLiteral("%.0f"), parent);
     chart->setColor(0, kBlue);
+    chart->setImageName(QStringLiteral("throughput"));
     return chart;
 }
 
@@ -632,6 +693,7 @@ TrendChart *makeCostSavingsChart(QWidget *parent)
                        QObject::tr("USD"), QStringLiteral("%.2f"), parent, true);
     chart->setColor(0, kGreen);
     chart->setColor(1, kOrange);
+    chart->setImageName(QStringLiteral("cost-savings"));
     return chart;
 }
 

@@ -35,8 +35,20 @@ public:
     void setEmptyText(const QString &text);
     QString emptyText() const { return m_emptyText; }
 
+    /// The chart as the user sees it, at the screen's device pixel ratio (size() × devicePixelRatio()).
+    QImage image();
+    /// Writes image() as a PNG to `path` atomically; false with `error` set (nothing is left at
+    /// `path`) when it cannot.
+    bool saveImage(const QString &path, QString *error);
+    /// What "Save as PNG…" proposes, e.g. "batchmon-throughput-2026-11-29.png".
+    QString defaultImageFileName() const;
+    /// The chart's part of that name ("throughput").
+    void setImageName(const QString &name) { m_imageName = name; }
+
 protected:
     void drawForeground(QPainter *painter, const QRectF &rect) override;
+    /// "Save as PNG…" and "Copy image".
+    void contextMenuEvent(QContextMenuEvent *event) override;
     /// Installs `chart` (deleting the default one) and colours it from the palette.
     void adopt(QChart *chart);
     void changeEvent(QEvent *event) override;
@@ -45,6 +57,7 @@ private:
     void applyPalette();
 
     QString m_emptyText;
+    QString m_imageName = QStringLiteral("chart");
     bool m_legend = false; ///< whether the chart shows its legend when it has data
 };
 

@@ -12,6 +12,7 @@
 #include "HistoryRecorder.h"
 #include "ProfileStore.h"
 #include "ProfilesDialog.h"
+#include "ReportExport.h"
 #include "Session.h"
 #include "export/ExportCollector.h"
 #include "export/FileSource.h"
@@ -69,9 +70,18 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
     QAction *exportAction = fileMenu->addAction(tr("&Export…"), this, [this] {
         const QString name = QStringLiteral("batchmon-%1.json")
                                  .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")));
-        const QString path = QFileDialog::getSaveFileName(
+        const QString pdf = tr("PDF report (*.pdf)");
+        QString filter;
+        QString path = QFileDialog::getSaveFileName(
             this, tr("Export the jobs of this view"), QDir::home().filePath(name),
-            tr("JSON export, reopens in batchmon (*.json);;CSV for spreadsheets (*.csv)"));
+            tr("JSON export, reopens in batchmon (*.json);;CSV for spreadsheets (*.csv)") +
+                QStringLiteral(";;") + pdf,
+            &filter);
+        // The type chosen, when the name left it unsaid (the suffix decides in exportTo).
+        if (!path.isEmpty() && QFileInfo(path).suffix().isEmpty())
+            path += filter == pdf                             ? QStringLiteral(".pdf")
+                    : filter.contains(QLatin1String("*.csv")) ? QStringLiteral(".csv")
+                                                              : QStringLiteral(".json");
         if (!path.isEmpty())
             exportTo(path);
     });
@@ -375,6 +385,7 @@ void MainWindow::exportTo(const QString &path)
 {
     if (!m_session || !m_source)
         return;
+    const bool pdf = path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive);
     const ExportFormat format =
         path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive) ? ExportFormat::Csv : ExportFormat::Json;
     MonitoringQuery query = m_session->query();
@@ -386,35 +397,44 @@ void MainWindow::exportTo(const QString &path)
     header.timeRange = query.timeRange;
     header.status = query.status;
     header.jobType = query.jobType;
-    auto *collector = new ExportCollector(m_source, query, header, format, path, this);
-    // Off the UI thread's way: the pages arrive one by one; the dialog shows how far and can stop it.
+    // Off the UI thread's way: the pages arrive one by one (and a report's pages are drawn a few at a
+    // time); the dialog shows how far and can stop it.
     auto *progress = new QProgressDialog(tr("Exporting the jobs of this view…"), tr("Cancel"), 0, 0, this);
     progress->setWindowTitle(tr("Export"));
     progress->setWindowModality(Qt::WindowModal);
     progress->setMinimumDuration(500);
     progress->setAttribute(Qt::WA_DeleteOnClose);
-    connect(progress, &QProgressDialog::canceled, collector, &ExportCollector::cancel);
-    connect(collector, &ExportCollector::progress, progress, [progress](qint64 written, qint64 expected) {
-        progress->setMaximum(int(std::min<qint64>(expected, INT_MAX)));
-        progress->setValue(int(std::min<qint64>(written, INT_MAX)));
-    });
-    connect(collector, &ExportCollector::finished, this,
-            [this, progress, path](const QString &error, qint64 jobs) {
-                progress->close();
-                if (error.isEmpty())
-                    statusBar()->showMessage(tr("Exported %1 jobs to %2").arg(QLocale().toString(jobs), path),
-                                             10000);
-                else {
-                    auto *box = new QMessageBox(QMessageBox::Warning, tr("Export failed"),
-                                                tr("%1\n\nNothing was written to %2.").arg(error, path),
-                                                QMessageBox::Ok, this);
-                    box->setAttribute(Qt::WA_DeleteOnClose);
-                    box->setObjectName(QStringLiteral("exportFailed"));
-                    box->open(); // not modal to the event loop: the window goes on
-                }
-                emit exportFinished(error, jobs);
-            });
-    collector->start();
+    const auto wire = [this, progress, path](auto *task) {
+        using Task = std::remove_pointer_t<decltype(task)>;
+        connect(progress, &QProgressDialog::canceled, task, &Task::cancel);
+        connect(task, &Task::progress, progress, [progress](qint64 done, qint64 total) {
+            progress->setMaximum(int(std::min<qint64>(total, INT_MAX)));
+            progress->setValue(int(std::min<qint64>(done, INT_MAX)));
+        });
+        connect(task, &Task::finished, this, [this, progress, path](const QString &error, qint64 jobs) {
+            progress->close();
+            if (error.isEmpty())
+                statusBar()->showMessage(tr("Exported %1 jobs to %2").arg(QLocale().toString(jobs), path),
+                                         10000);
+            else {
+                auto *box = new QMessageBox(QMessageBox::Warning, tr("Export failed"),
+                                            tr("%1\n\nNothing was written to %2.").arg(error, path),
+                                            QMessageBox::Ok, this);
+                box->setAttribute(Qt::WA_DeleteOnClose);
+                box->setObjectName(QStringLiteral("exportFailed"));
+                box->open(); // not modal to the event loop: the window goes on
+            }
+            emit exportFinished(error, jobs);
+        });
+        task->start();
+    };
+    if (pdf) {
+        auto *report = new ReportExport(m_source, query, header, path, this);
+        connect(report, &ReportExport::stageChanged, progress, &QProgressDialog::setLabelText);
+        wire(report);
+    } else {
+        wire(new ExportCollector(m_source, query, header, format, path, this));
+    }
 }
 
 QStringList MainWindow::recentFiles()

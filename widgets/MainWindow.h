@@ -77,8 +77,9 @@ public slots:
     void chooseFile();
     /// View ▸ Local history…: the profile's history file, its limits, and Clear.
     void showHistory();
-    /// Exports every job of the dashboard's range and filters to `path` (.csv: CSV, else JSON), with a
-    /// progress dialog and Cancel; `exportFinished` follows. File ▸ Export asks for the path.
+    /// Exports every job of the dashboard's range and filters to `path` (.csv: CSV, .pdf: a PDF report
+    /// with the cards, charts and jobs, else JSON), with a progress dialog and Cancel; `exportFinished`
+    /// follows. File ▸ Export asks for the path.
     void exportTo(const QString &path);
 
 signals:

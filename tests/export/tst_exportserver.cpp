@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Exports against a real batchmon-server on loopback (every page of > 100 jobs), and the headless
-// `batchmon export` command run as a subprocess with no display at all.
+// `batchmon export` command run as a subprocess with no display at all (JSON, CSV and the PDF report,
+// read back with poppler's pdftotext).
 #include "../server/ServerProcess.h"
 #include "ExportCollector.h"
 #include "ExportReader.h"
 #include "source/HttpSource.h"
 
+#include <QDir>
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -40,6 +44,22 @@ class TestExportServer : public QObject
             qFatal("batchmon export did not finish");
         *err = p.readAllStandardError();
         return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+
+    /// The text of each page of `pdf` (pdftotext -layout); poppler-utils is required, not optional.
+    static QStringList pdfPages(const QString &pdf)
+    {
+        const QString pdftotext = QStandardPaths::findExecutable(QStringLiteral("pdftotext"));
+        if (pdftotext.isEmpty())
+            qFatal("pdftotext is missing: install poppler-utils (tools/dev deps)");
+        QProcess p;
+        p.start(pdftotext, {QStringLiteral("-layout"), pdf, QStringLiteral("-")});
+        if (!p.waitForFinished(60000) || p.exitCode() != 0)
+            return {};
+        QStringList pages = QString::fromUtf8(p.readAllStandardOutput()).split(QLatin1Char('\f'));
+        if (!pages.isEmpty() && pages.last().trimmed().isEmpty())
+            pages.removeLast();
+        return pages;
     }
 
 private slots:
@@ -112,6 +132,45 @@ private slots:
         QVERIFY(runCli({QStringLiteral("--help")}, QString(), &err) == 0);
     }
 
+    void cliPdfWithoutDisplay()
+    {
+        // The demo workspace (a new one, in this test's XDG_DATA_HOME) to a PDF report, no display.
+        const QString pdf = m_dir.filePath(QStringLiteral("demo.pdf"));
+        QByteArray err;
+        const int code =
+            runCli({QStringLiteral("--source"), QStringLiteral("demo"), QStringLiteral("--time-range"),
+                    QStringLiteral("24h"), QStringLiteral("--format"), QStringLiteral("pdf"),
+                    QStringLiteral("--output"), pdf},
+                   QString(), &err);
+        QVERIFY2(code == 0, err.constData());
+        QVERIFY2(err.contains("jobs written"), err.constData());
+        const QStringList pages = pdfPages(pdf);
+        QVERIFY2(pages.size() >= 3, qPrintable(QString::number(pages.size())));
+        for (int i = 0; i < pages.size(); ++i) {
+            QVERIFY(pages[i].contains(QStringLiteral("demo")));
+            QVERIFY(pages[i].contains(QStringLiteral("Last 24 hours")));
+            QVERIFY(pages[i].contains(QStringLiteral("Page %1 of %2").arg(i + 1).arg(pages.size())));
+        }
+        QVERIFY(pages[0].contains(QStringLiteral("Batch monitoring report")));
+        QVERIFY(pages[0].contains(QStringLiteral("Total Jobs")));
+        QVERIFY(pages[1].contains(QStringLiteral("Top errors")));
+        QVERIFY(pages[2].contains(QRegularExpression(QStringLiteral("\\bbatch-job-\\d+\\b"))));
+
+        // The same from a server, filtered by status: the filter is on page 1.
+        const QString failed = m_dir.filePath(QStringLiteral("failed.pdf"));
+        QVERIFY2(
+            runCli({QStringLiteral("--source"), m_server->url().toString(), QStringLiteral("--time-range"),
+                    QStringLiteral("7d"), QStringLiteral("--status"), QStringLiteral("failed"),
+                    QStringLiteral("--format=pdf"), QStringLiteral("--output"), failed},
+                   m_token, &err) == 0,
+            err.constData());
+        const QStringList serverPages = pdfPages(failed);
+        QVERIFY(serverPages.size() >= 3);
+        QVERIFY(serverPages[0].contains(m_server->url().toString()));
+        QVERIFY(serverPages[0].contains(QStringLiteral("status Failed")));
+        QVERIFY(serverPages[0].contains(QStringLiteral("Last 7 days")));
+    }
+
     void cliFailures()
     {
         QByteArray err;
@@ -124,11 +183,15 @@ private slots:
         QVERIFY2(err.contains("batchmon export:"), err.constData());
         QVERIFY(!QFile::exists(out));
 
+        // A PDF report that cannot be written: exit 1, why on stderr, nothing left.
+        const QString pdf = m_dir.filePath(QStringLiteral("missing-folder/report.pdf"));
         QCOMPARE(runCli({QStringLiteral("--source"), m_server->url().toString(), QStringLiteral("--format"),
-                         QStringLiteral("pdf"), QStringLiteral("--output"), out},
+                         QStringLiteral("pdf"), QStringLiteral("--output"), pdf},
                         m_token, &err),
-                 2);
-        QVERIFY(err.contains("not available yet"));
+                 1);
+        QVERIFY2(err.contains("batchmon export:") && err.contains("could not create"), err.constData());
+        QVERIFY(!QFile::exists(pdf));
+        QVERIFY(!QDir(m_dir.filePath(QStringLiteral("missing-folder"))).exists());
         QVERIFY(runCli({QStringLiteral("--source"), m_server->url().toString(), QStringLiteral("--format"),
                         QStringLiteral("json"), QStringLiteral("--output"), out},
                        QString(), &err) != 0);

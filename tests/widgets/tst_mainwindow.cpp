@@ -184,9 +184,18 @@ private slots:
         const QList<QByteArray> lines = file.readAll().split('\n');
         QVERIFY(lines.first().startsWith("id,batchId,status,jobType,requestCount"));
         QCOMPARE(qint64(lines.size() - 2), exported.last().at(1).toLongLong()); // header, rows, final CRLF
+        // The same view as a PDF report (its pages drawn a few per event-loop turn).
+        const QString pdf = dir.filePath(QStringLiteral("view.pdf"));
+        window.exportTo(pdf);
+        QVERIFY(exported.wait(120000));
+        QCOMPARE(exported.last().at(0).toString(), QString());
+        QVERIFY(exported.last().at(1).toLongLong() >= total);
+        QFile report(pdf);
+        QVERIFY(report.open(QIODevice::ReadOnly));
+        QCOMPARE(report.read(5), QByteArray("%PDF-"));
         const QString nowhere = dir.filePath(QStringLiteral("missing-folder/view.json"));
         window.exportTo(nowhere);
-        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 2, 60000); // may fail at once: the folder is not there
+        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 3, 60000); // may fail at once: the folder is not there
         QVERIFY(!exported.last().at(0).toString().isEmpty());
         QVERIFY(!QFile::exists(nowhere));
         QVERIFY(window.findChild<QMessageBox *>(QStringLiteral("exportFailed")));
