@@ -255,6 +255,8 @@ void MainWindow::install(DataSource *source, const QString &banner, const QStrin
     }
 
     // The connection's state and the last action's outcome, in the window's status bar.
+    // A message about the previous connection (an export finished, say) would be drawn over it.
+    statusBar()->clearMessage();
     statusBar()->insertWidget(0, m_dashboard->statusLabel(), 1);
     m_dashboard->statusLabel()->show();
     connect(m_session, &Session::identityChanged, this, &MainWindow::updateIdentity);

@@ -28,6 +28,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -340,9 +341,13 @@ private slots:
         QApplication::sendEvent(&window, &enter);
         QVERIFY(enter.isAccepted());
         QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        window.statusBar()->showMessage(QStringLiteral("about the demo"));
         QApplication::sendEvent(&window, &drop);
         QVERIFY(opened.wait(30000));
         QCOMPARE(window.currentFile(), QFileInfo(path).absoluteFilePath());
+        // The demo's message is not drawn over the file's status line.
+        QCOMPARE(window.statusBar()->currentMessage(), QString());
+        QVERIFY(window.dashboard()->statusLabel()->isVisible());
     }
 };
 
