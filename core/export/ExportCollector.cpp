@@ -73,10 +73,13 @@ void ExportCollector::fetchNext()
         QList<Job> fresh;
         fresh.reserve(s.jobs.size());
         for (const Job &job : s.jobs) {
-            if (!m_seen.contains(job.id)) {
-                m_seen.insert(job.id);
-                fresh.append(job);
-            }
+            if (m_seen.contains(job.id))
+                continue;
+            m_seen.insert(job.id);
+            m_seenOrder.enqueue(job.id);
+            if (m_seenOrder.size() > kSeenWindow)
+                m_seen.remove(m_seenOrder.dequeue());
+            fresh.append(job);
         }
         if (!m_writer->writeJobs(fresh)) {
             finish(m_writer->error());

@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QQueue>
 #include <QSaveFile>
 #include <QSet>
 
@@ -18,8 +19,8 @@ namespace batchmon {
  * Exports every job of `query` from a DataSource to a file: walks the pages (100 jobs each), feeds
  * each page to an ExportWriter on a QSaveFile, and commits the file only when every page was
  * written. A failed or cancelled export leaves nothing at `path` (an older file there is kept).
- * A job seen twice (pages shift while new jobs arrive) is written once. Deletes itself after
- * `finished`.
+ * A job seen twice (pages shift while new jobs arrive) is written once. Memory holds a page and the
+ * last ids written, whatever the export's size. Deletes itself after `finished`.
  */
 class ExportCollector : public QObject
 {
@@ -60,7 +61,12 @@ private:
     QString m_path;
     std::unique_ptr<QSaveFile> m_file;
     std::unique_ptr<ExportWriter> m_writer;
+    /// The ids of the last kSeenWindow jobs written: a job that moved to the next page while the pages
+    /// were fetched (new jobs arrived above it) is written once, in memory that does not grow with the
+    /// export. Only more than kSeenWindow new jobs between two page fetches could slip a duplicate by.
+    static constexpr int kSeenWindow = 10000;
     QSet<QString> m_seen;
+    QQueue<QString> m_seenOrder;
     qint64 m_expected = 0;
     bool m_cancelled = false;
 };

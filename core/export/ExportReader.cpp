@@ -86,6 +86,14 @@ public:
     /// The next whole JSON value, parsed; fails at its first byte or where it breaks.
     QJsonValue takeValue(const QString &path)
     {
+        const QByteArray bytes = takeBytes(path);
+        return parse(bytes, m_lastStart, path);
+    }
+
+    /// The bytes of the next whole JSON value (valid until the scanner moves on), not parsed yet:
+    /// fails where the file ends before the value does.
+    QByteArray takeBytes(const QString &path)
+    {
         skipWhitespace();
         compact();
         const qint64 start = offset();
@@ -151,7 +159,7 @@ public:
         }
         m_lastStart = start;
         m_lastLength = m_pos - startPos;
-        return parse(QByteArray::fromRawData(m_buf.constData() + startPos, m_pos - startPos), start, path);
+        return QByteArray::fromRawData(m_buf.constData() + startPos, m_pos - startPos);
     }
 
     /// Where the value takeValue() returned last starts in the file, and its length in bytes.
@@ -295,14 +303,19 @@ void readData(Scanner &s, const ExportReader::JobSink &onJob, qint64 &count, QJs
                 return path + QStringLiteral("[%1]").arg(i);
             };
             do {
-                QJsonValue v;
+                QByteArray bytes;
                 try {
-                    v = s.takeValue(path);
+                    bytes = s.takeBytes(path);
                 } catch (Failure &f) {
                     f.error.path = jobPath();
                     throw;
                 }
-                auto job = decodeJob(v, s.lastStart(), jobPath);
+                // The canonical form the writer and the server use is read straight from its bytes;
+                // anything else is parsed and decoded as JSON, which explains what is wrong with it.
+                std::optional<Job> canonical = json::decodeCanonicalJob(bytes);
+                Job job = canonical ? std::move(*canonical)
+                                    : decodeJob(Scanner::parse(bytes, s.lastStart(), jobPath()),
+                                                s.lastStart(), jobPath);
                 if (!onJob(std::move(job), ExportJobSpan{s.lastStart(), s.lastLength()}))
                     s.fail(jobPath(), ExportReader::tr("stopped before the end of the file"));
                 ++i;
@@ -391,10 +404,24 @@ Result<Job, ExportReadError> ExportReader::readJob(QIODevice *device, ExportJobS
         if (span.offset < 0 || span.length <= 0 || span.length > kMaxValueBytes || !device->seek(span.offset))
             throw Failure{ExportReadError{span.offset, path, tr("the file has changed since it was opened")}};
         const QByteArray bytes = device->read(span.length);
-        if (bytes.size() != span.length || !bytes.startsWith('{'))
+        if (bytes.size() != span.length)
             throw Failure{ExportReadError{span.offset, path, tr("the file has changed since it was opened")}};
-        const QJsonValue v = Scanner::parse(bytes, span.offset, path);
-        return decodeJob(v, span.offset, [&path] { return path; });
+        return readJob(bytes, span.offset, path);
+    } catch (const Failure &f) {
+        return f.error;
+    }
+}
+
+Result<Job, ExportReadError> ExportReader::readJob(const QByteArray &bytes, qint64 offset,
+                                                   const QString &path)
+{
+    try {
+        if (!bytes.startsWith('{') || !bytes.endsWith('}'))
+            throw Failure{ExportReadError{offset, path, tr("the file has changed since it was opened")}};
+        if (auto canonical = json::decodeCanonicalJob(bytes))
+            return std::move(*canonical);
+        const QJsonValue v = Scanner::parse(bytes, offset, path);
+        return decodeJob(v, offset, [&path] { return path; });
     } catch (const Failure &f) {
         return f.error;
     }

@@ -62,6 +62,8 @@ public:
     static Result<ExportData, ExportReadError> read(QIODevice *device, const JobSink &onJob);
     /// The job at `span` of a file read before; `path` names it in an error (e.g. "data.jobs[41]").
     static Result<Job, ExportReadError> readJob(QIODevice *device, ExportJobSpan span, const QString &path);
+    /// The same from the job's bytes, read already (they start at `offset` in the file).
+    static Result<Job, ExportReadError> readJob(const QByteArray &bytes, qint64 offset, const QString &path);
     static Result<ExportData, ExportReadError> readFile(const QString &path);
 };
 

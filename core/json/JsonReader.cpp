@@ -22,12 +22,22 @@ QString describeNumber(double d)
     return QString::number(d, 'g', QLocale::FloatingPointShortest);
 }
 
+char16_t unit(QStringView text, qsizetype i)
+{
+    return text[i].unicode();
+}
+
+char16_t unit(QByteArrayView text, qsizetype i)
+{
+    return char16_t(static_cast<unsigned char>(text[i]));
+}
+
 /// Two to four ASCII digits at `at` as a number, or -1.
-int digits(QStringView text, qsizetype at, qsizetype count)
+template<typename Text> int digits(const Text &text, qsizetype at, qsizetype count)
 {
     int n = 0;
     for (qsizetype i = at; i < at + count; ++i) {
-        const char16_t c = text[i].unicode();
+        const char16_t c = unit(text, i);
         if (c < u'0' || c > u'9')
             return -1;
         n = n * 10 + (c - u'0');
@@ -41,15 +51,15 @@ int digits(QStringView text, qsizetype at, qsizetype count)
  * other form, or a value out of the ordinary ranges, is nullopt and goes through the general path,
  * which gives the same QDateTime for everything accepted here.
  */
-std::optional<QDateTime> parseCanonicalTime(QStringView text)
+template<typename Text> std::optional<QDateTime> canonicalTime(const Text &text)
 {
     const qsizetype n = text.size();
-    if ((n != 20 && n != 24) || text[4] != u'-' || text[7] != u'-' || text[10] != u'T' || text[13] != u':' ||
-        text[16] != u':' || text[n - 1] != u'Z')
+    if ((n != 20 && n != 24) || unit(text, 4) != u'-' || unit(text, 7) != u'-' || unit(text, 10) != u'T' ||
+        unit(text, 13) != u':' || unit(text, 16) != u':' || unit(text, n - 1) != u'Z')
         return std::nullopt;
     int ms = 0;
     if (n == 24) {
-        if (text[19] != u'.')
+        if (unit(text, 19) != u'.')
             return std::nullopt;
         ms = digits(text, 20, 3);
     }
@@ -65,6 +75,16 @@ std::optional<QDateTime> parseCanonicalTime(QStringView text)
 }
 
 } // namespace
+
+std::optional<QDateTime> parseCanonicalTime(QStringView text)
+{
+    return canonicalTime(text);
+}
+
+std::optional<QDateTime> parseCanonicalTime(QByteArrayView text)
+{
+    return canonicalTime(text);
+}
 
 void DecodeContext::fail(const QString &path, const QString &message)
 {
@@ -277,7 +297,7 @@ std::optional<QDateTime> JsonObjectReader::time(QStringView key, Need need)
             return QDateTime();
         }
         const QString text = v.toString();
-        if (const auto fast = parseCanonicalTime(text))
+        if (const auto fast = parseCanonicalTime(QStringView(text)))
             return *fast;
         // Qt's ISO parser reads a time without a zone as local time, which would shift every
         // timestamp by the reader's UTC offset; the contract requires "Z" or ±HH:MM.

@@ -4,6 +4,7 @@
 #include "DecodeError.h"
 #include "domain/Money.h"
 
+#include <QByteArrayView>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -146,6 +147,12 @@ QString readName(DecodeContext &ctx, const QJsonValue &value, const QString &pat
 
 /// The wire form of a time: UTC, "Z", milliseconds only when not zero.
 QString formatTime(const QDateTime &time);
+/**
+ * The wire form formatTime() writes, read without Qt's general ISO parser; nullopt for any other form
+ * (which the general path reads or refuses). What it accepts, the general path gives the same for.
+ */
+std::optional<QDateTime> parseCanonicalTime(QStringView text);
+std::optional<QDateTime> parseCanonicalTime(QByteArrayView text);
 /// A money amount as a JSON number of dollars.
 QJsonValue moneyValue(Money money);
 

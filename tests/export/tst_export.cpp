@@ -19,6 +19,8 @@
 
 #include <unistd.h>
 
+#include <cmath>
+
 using namespace batchmon;
 
 namespace {
@@ -158,6 +160,109 @@ private slots:
             const auto back = json::decodeValue<Job>(ours.object());
             QVERIFY2(back.ok(), qPrintable(back.ok() ? QString() : back.error().toString()));
             QVERIFY(back.value() == job);
+        }
+    }
+
+    /// The canonical job decoder (exports and pages of an open file) agrees with the general one: the
+    /// same Job for what it accepts, and what it does not accept goes to the general one, which then
+    /// reads or refuses it as before.
+    void canonicalJobDecoder_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<bool>("canonical"); // whether the fast decoder takes it
+        const QByteArray base = ExportWriter::jobJson(makeJob(5));
+        const auto with = [&base](const char *from, const char *to) {
+            QByteArray b = base;
+            const qsizetype at = b.indexOf(from);
+            if (at < 0)
+                qFatal("%s not in %s", from, base.constData());
+            return b.replace(at, qsizetype(strlen(from)), to);
+        };
+        QTest::newRow("as written") << base << true;
+        QTest::newRow("whitespace") << QByteArray(" { \"x\" : 1 ,") + base.mid(1) + "\n" << true;
+        QTest::newRow("unknown fields") << with("{", "{\"extra\":[1,{}],") << false;
+        QTest::newRow("unknown scalar") << with("{", "{\"extra\":true,") << true;
+        QTest::newRow("given twice") << with("{", "{\"status\":\"failed\",") << false;
+        QTest::newRow("escaped id") << with("\"batch-job-5\"", "\"batch\\u002djob-5\"") << false;
+        QTest::newRow("non-ASCII id") << with("\"batch-job-5\"", "\"b\xc3\xa4tch\"") << false;
+        QTest::newRow("blank id") << with("\"batch-job-5\"", "\"  \"") << false;
+        QTest::newRow("count as 5.0") << with("\"failedCount\":15", "\"failedCount\":15.0") << false;
+        QTest::newRow("count -0") << with("\"inputTokens\":5000", "\"inputTokens\":-0") << true;
+        QTest::newRow("count of 16 digits")
+            << with("\"inputTokens\":5000", "\"inputTokens\":1234567890123456") << false;
+        QTest::newRow("count of 15 digits")
+            << with("\"inputTokens\":5000", "\"inputTokens\":123456789012345") << true;
+        QTest::newRow("negative count") << with("\"inputTokens\":5000", "\"inputTokens\":-1") << false;
+        QTest::newRow("attempt 0") << with("\"attempt\":1", "\"attempt\":0") << false;
+        QTest::newRow("attempt null") << with("\"attempt\":1", "\"attempt\":null") << true;
+        QTest::newRow("no attempt") << with(",\"attempt\":1", "") << true;
+        QTest::newRow("cost 1e-320") << with("\"costEstimate\":1.234572", "\"costEstimate\":1e-320") << true;
+        QTest::newRow("cost 1e400") << with("\"costEstimate\":1.234572", "\"costEstimate\":1e400") << false;
+        QTest::newRow("cost 2") << with("\"costEstimate\":1.234572", "\"costEstimate\":2") << true;
+        QTest::newRow("cost 0.1234565")
+            << with("\"costEstimate\":1.234572", "\"costEstimate\":0.1234565") << true;
+        QTest::newRow("negative cost") << with("\"costEstimate\":1.234572", "\"costEstimate\":-1") << false;
+        QTest::newRow("cost null") << with("\"costEstimate\":1.234572", "\"costEstimate\":null") << false;
+        QTest::newRow("no batchId") << with("\"batchId\":\"batch_5\",", "") << false;
+        QTest::newRow("batchId null") << with("\"batchId\":\"batch_5\"", "\"batchId\":null") << true;
+        QTest::newRow("model empty") << with("\"model\":\"gpt-4o-mini\"", "\"model\":\"\"") << true;
+        QTest::newRow("model null") << with("\"model\":\"gpt-4o-mini\"", "\"model\":null") << true;
+        QTest::newRow("bad status") << with("\"status\":\"completed\"", "\"status\":\"done\"") << false;
+        QTest::newRow("time with offset") << with("T10:05:00Z", "T11:05:00+01:00") << false;
+        QTest::newRow("time 24:00") << with("T10:05:00Z", "T24:00:00Z") << false;
+        QTest::newRow("leading zero") << with("\"inputTokens\":5000", "\"inputTokens\":05000") << false;
+        QTest::newRow("timeline") << ExportWriter::jobJson([] {
+            Job j = makeJob(2);
+            j.timeline = QList<TimelineEntry>{};
+            return j;
+        }()) << false;
+        QTest::newRow("trailing bytes") << base + "x" << false;
+        QTest::newRow("truncated") << base.left(base.size() - 1) << false;
+    }
+    void canonicalJobDecoder()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(bool, canonical);
+        const auto fast = json::decodeCanonicalJob(bytes);
+        QCOMPARE(fast.has_value(), canonical);
+        if (!fast)
+            return;
+        QJsonParseError error{};
+        const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        const auto general = json::decodeValue<Job>(doc.object());
+        QVERIFY2(general.ok(), qPrintable(general.ok() ? QString() : general.error().toString()));
+        QVERIFY(general.value() == *fast);
+    }
+
+    /// A CSV record holds each field as JSON writes it (json::encode), null as an empty field.
+    void csvRecordIsTheCodecs()
+    {
+        Job odd = makeJob(3);
+        odd.id = QStringLiteral("job, \"quoted\"\r\nünïcødé");
+        odd.retryOf = QStringLiteral("batch-job-1");
+        odd.costEstimate = Money::fromMicros(2000000);
+        Job bare = makeJob(4);
+        bare.batchId.reset();
+        bare.startedAt.reset();
+        bare.completedAt.reset();
+        bare.processingTimeMs.reset();
+        bare.model.reset();
+        for (const Job &job : {makeJob(1), odd, bare}) {
+            const QJsonObject o = json::encode(job);
+            QByteArray expected;
+            for (const QByteArray &field : ExportWriter::csvHeader().split(',')) {
+                if (!expected.isEmpty())
+                    expected += ',';
+                const QJsonValue v = o.value(QString::fromLatin1(field));
+                if (v.isString())
+                    expected += ExportWriter::csvField(v.toString());
+                else if (v.isDouble() && v.toDouble() == std::floor(v.toDouble()))
+                    expected += QByteArray::number(qint64(v.toDouble()));
+                else if (v.isDouble())
+                    expected += QByteArray::number(v.toDouble(), 'g', QLocale::FloatingPointShortest);
+            }
+            QCOMPARE(ExportWriter::csvRecord(job), expected + "\r\n");
         }
     }
 
