@@ -123,7 +123,14 @@ void JobDetailsDialog::display(const Job &j)
     m_errors->setRowCount(int(errors.size()));
     // An empty table says why it is empty.
     m_errors->setToolTip(errors.isEmpty() ? tr("No failed requests in this job.") : QString());
-    if (errors.isEmpty()) {
+    if (!j.errorSummary && j.failedCount > 0) {
+        // An export (docs/api.md §17) carries no error breakdown: say so rather than "none".
+        m_errors->setRowCount(1);
+        m_errors->setItem(0, 0, cell(tr("Not known here: exports do not include the breakdown by error")));
+        m_errors->setItem(0, 1, cell(locale.toString(j.failedCount), true));
+        m_errors->setItem(0, 2, cell(QString()));
+        m_errors->setToolTip(tr("Open the job on its server to see its errors by code."));
+    } else if (errors.isEmpty()) {
         m_errors->setRowCount(1);
         m_errors->setItem(0, 0, cell(tr("No failed requests")));
         m_errors->setItem(0, 1, cell(QStringLiteral("0"), true));
@@ -137,6 +144,12 @@ void JobDetailsDialog::display(const Job &j)
     }
     const QList<TimelineEntry> timeline = j.timeline.value_or(QList<TimelineEntry>());
     m_timeline->setRowCount(int(timeline.size()));
+    if (!j.timeline) {
+        m_timeline->setRowCount(1);
+        m_timeline->setItem(0, 0, cell(tr("Not known here: exports do not include the timeline")));
+        for (int c = 1; c < 4; ++c)
+            m_timeline->setItem(0, c, cell(QString()));
+    }
     for (int i = 0; i < timeline.size(); ++i) {
         m_timeline->setItem(i, 0, cell(locale.toString(timeline[i].at.toLocalTime(), QLocale::ShortFormat)));
         m_timeline->setItem(i, 1, cell(statusDisplayName(timeline[i].status)));

@@ -99,6 +99,7 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
     });
     refresh->setShortcut(QKeySequence::Refresh);
     QAction *pause = viewMenu->addAction(tr("&Pause automatic refresh"));
+    m_pauseAction = pause;
     pause->setCheckable(true);
     pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
     connect(pause, &QAction::toggled, this, [this](bool paused) {
@@ -115,11 +116,13 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
             m_pages->setCurrentWidget(m_config);
     });
     showConfig->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    m_showConfig = showConfig;
     QAction *showAlerts = viewMenu->addAction(tr("A&lerts"), this, [this] {
         if (m_alertsPage)
             m_pages->setCurrentWidget(m_alertsPage);
     });
     showAlerts->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+    m_showAlerts = showAlerts;
     viewMenu->addSeparator();
     m_historyAction = viewMenu->addAction(tr("Local &history…"), this, &MainWindow::showHistory);
     m_historyAction->setEnabled(false);
@@ -229,6 +232,9 @@ void MainWindow::install(DataSource *source, const QString &banner, const QStrin
     }
     setCentralWidget(m_pages);
     setWindowTitle(tr("%1 — batchmon").arg(title));
+    m_showConfig->setEnabled(m_config != nullptr);
+    m_showAlerts->setEnabled(m_alertsPage != nullptr);
+    m_pauseAction->setEnabled(source->isLive());
     connect(m_dashboard, &DashboardView::editConnectionRequested, this, [this] {
         if (m_profile.isEmpty())
             return;
@@ -393,7 +399,8 @@ void MainWindow::exportTo(const QString &path)
     MonitoringQuery query = m_session->query();
     ExportHeader header;
     header.exportedAt = QDateTime::currentDateTimeUtc();
-    header.source = !m_filePath.isEmpty() ? QFileInfo(m_filePath).fileName()
+    const auto *file = qobject_cast<FileSource *>(m_source);
+    header.source = file ? file->data().header.sourceWhenReexported(QFileInfo(m_filePath).fileName())
                     : m_profile.isEmpty() ? QStringLiteral("demo")
                                           : m_profile;
     header.timeRange = query.timeRange;
@@ -406,28 +413,40 @@ void MainWindow::exportTo(const QString &path)
     progress->setWindowModality(Qt::WindowModal);
     progress->setMinimumDuration(500);
     progress->setAttribute(Qt::WA_DeleteOnClose);
-    const auto wire = [this, progress, path](auto *task) {
+    auto cancelled = std::make_shared<bool>(false);
+    const auto wire = [this, progress, path, cancelled](auto *task) {
         using Task = std::remove_pointer_t<decltype(task)>;
-        connect(progress, &QProgressDialog::canceled, task, &Task::cancel);
+        connect(progress, &QProgressDialog::canceled, task, [task, cancelled] {
+            *cancelled = true;
+            task->cancel();
+        });
         connect(task, &Task::progress, progress, [progress](qint64 done, qint64 total) {
             progress->setMaximum(int(std::min<qint64>(total, INT_MAX)));
             progress->setValue(int(std::min<qint64>(done, INT_MAX)));
         });
-        connect(task, &Task::finished, this, [this, progress, path](const QString &error, qint64 jobs) {
-            progress->close();
-            if (error.isEmpty())
-                statusBar()->showMessage(tr("Exported %1 jobs to %2").arg(QLocale().toString(jobs), path),
-                                         10000);
-            else {
-                auto *box = new QMessageBox(QMessageBox::Warning, tr("Export failed"),
-                                            tr("%1\n\nNothing was written to %2.").arg(error, path),
-                                            QMessageBox::Ok, this);
-                box->setAttribute(Qt::WA_DeleteOnClose);
-                box->setObjectName(QStringLiteral("exportFailed"));
-                box->open(); // not modal to the event loop: the window goes on
-            }
-            emit exportFinished(error, jobs);
-        });
+        connect(task, &Task::finished, this,
+                [this, progress, path, cancelled](const QString &error, qint64 jobs) {
+                    const bool byUser = *cancelled;
+                    QObject::disconnect(progress, &QProgressDialog::canceled, nullptr,
+                                        nullptr); // close() emits it
+                    progress->close();
+                    if (!error.isEmpty() && byUser)
+                        statusBar()->showMessage(tr("Export cancelled; nothing was written to %1.").arg(path),
+                                                 10000);
+                    else if (error.isEmpty())
+                        statusBar()->showMessage(
+                            tr("Exported %1 jobs to %2").arg(QLocale().toString(jobs), path), 10000);
+                    else {
+                        auto *box = new QMessageBox(QMessageBox::Warning, tr("Export failed"),
+                                                    tr("%1\n\nNothing was written to %2.")
+                                                        .arg(error.left(1).toUpper() + error.mid(1), path),
+                                                    QMessageBox::Ok, this);
+                        box->setAttribute(Qt::WA_DeleteOnClose);
+                        box->setObjectName(QStringLiteral("exportFailed"));
+                        box->open(); // not modal to the event loop: the window goes on
+                    }
+                    emit exportFinished(error, jobs);
+                });
         task->start();
     };
     if (pdf) {
@@ -623,7 +642,7 @@ void MainWindow::rebuildConnectionsMenu()
     const auto add = [this](const QString &text, const QString &name, int index) {
         QAction *a = m_connections->addAction(text);
         a->setCheckable(true);
-        a->setChecked(m_session && name == m_profile);
+        a->setChecked(m_session && m_filePath.isEmpty() && name == m_profile);
         a->setActionGroup(m_connectionGroup);
         if (index < 9)
             a->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key(Qt::Key_0 + index)));

@@ -4,6 +4,7 @@
 #include <QMainWindow>
 #include <QPointer>
 
+class QAction;
 class QActionGroup;
 class QDragEnterEvent;
 class QDropEvent;
@@ -132,6 +133,9 @@ private:
     QLabel *m_scheduler;
     QMenu *m_connections;
     QMenu *m_recent;
+    QAction *m_showConfig;
+    QAction *m_showAlerts;
+    QAction *m_pauseAction;
     QMenu *m_jobsMenu;
     QActionGroup *m_connectionGroup;
     quint64 m_opening = 0; ///< bumped by each open, so a late token for an older one is dropped

@@ -4,9 +4,13 @@
 #include "json/Codec.h"
 #include "json/CodecHelpers.h"
 
+#include <QDir>
+#include <QFileDevice>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
+#include <QStorageInfo>
 
 #include <cmath>
 
@@ -141,6 +145,18 @@ QByteArray ExportWriter::jobJson(const Job &job)
     return out;
 }
 
+QString ExportHeader::sourceWhenReexported(const QString &fileName) const
+{
+    const QString when =
+        exportedAt.isValid()
+            ? QLatin1Char(' ') + ExportWriter::tr("of %1 UTC")
+                                     .arg(exportedAt.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")))
+            : QString();
+    if (source.isEmpty())
+        return fileName;
+    return ExportWriter::tr("%1, re-exported from %2%3").arg(source, fileName, when);
+}
+
 ExportWriter::ExportWriter(QIODevice *device, ExportFormat format) : m_device(device), m_format(format) {}
 
 QByteArray ExportWriter::csvField(const QString &value)
@@ -229,8 +245,20 @@ bool ExportWriter::write(const QByteArray &bytes)
     if (!m_error.isEmpty())
         return false;
     if (m_device->write(bytes) != bytes.size()) {
-        m_error = tr("could not write the export: %1. Check that the disk has free space and try again.")
-                      .arg(m_device->errorString());
+        // Name the file, and say "the disk is full" rather than the "Unknown error" a buffered
+        // QSaveFile can report for it.
+        const auto *file = qobject_cast<QFileDevice *>(m_device);
+        const QString name = file ? QDir::toNativeSeparators(file->fileName()) : QString();
+        QString why = m_device->errorString();
+        if (file && (why.isEmpty() || why == QLatin1String("Unknown error"))) {
+            const QStorageInfo volume(QFileInfo(file->fileName()).absolutePath());
+            why = volume.isValid() && volume.bytesAvailable() < bytes.size() + (1 << 20)
+                      ? tr("the disk is full")
+                      : tr("the system gave no reason");
+        }
+        m_error = (name.isEmpty() ? tr("could not write the export: %1.").arg(why)
+                                  : tr("could not write %1: %2.").arg(name, why)) +
+                  QLatin1Char(' ') + tr("Check that the disk has free space and try again.");
         return false;
     }
     return true;

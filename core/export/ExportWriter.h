@@ -27,6 +27,11 @@ struct ExportHeader
     qint64 jobCount = 0; ///< filled in by the reader from the jobs it read
 
     auto tie() const { return std::tie(exportedAt, source, timeRange, status, jobType); }
+
+    /// The source to name when this export, read from the file `fileName`, is exported again: where its
+    /// data came from first, and the file it went through ("demo, re-exported from week.json of
+    /// 2026-11-29 14:31 UTC").
+    QString sourceWhenReexported(const QString &fileName) const;
 };
 
 /**

@@ -463,6 +463,7 @@ private slots:
         const bool ok = w.begin(makeHeader(), s) && w.writeJobs(s.jobs) && w.finish() && full.flush();
         QVERIFY(!ok);
         QVERIFY2(w.error().contains(QLatin1String("free space")), qPrintable(w.error()));
+        QVERIFY2(w.error().contains(QLatin1String("/dev/full")), qPrintable(w.error()));
     }
 
     void collectDemoEveryPage()

@@ -11,8 +11,10 @@
 #include "Session.h"
 #include "credentials/MemoryCredentialStore.h"
 #include "export/ExportCollector.h"
+#include "export/ExportReader.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QComboBox>
 #include <QDragEnterEvent>
@@ -25,6 +27,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -37,6 +40,19 @@
 #include <QUrl>
 
 using namespace batchmon;
+
+namespace {
+
+QAction *findAction(QWidget &window, const QString &text)
+{
+    for (QAction *a : window.findChildren<QAction *>())
+        if (a->text() == text)
+            return a;
+    qFatal("no action %s", qPrintable(text));
+    return nullptr;
+}
+
+} // namespace
 
 class TestMainWindow : public QObject
 {
@@ -278,6 +294,24 @@ private slots:
         QCOMPARE(view->pageLabel()->text(), QStringLiteral("Page 1 of 3"));
         QCOMPARE(MainWindow::recentFiles().value(0), window.currentFile());
 
+        // A job's details say what an export does not carry, rather than "no failed requests".
+        {
+            JobDetailsDialog details(window.session()->source(), QStringLiteral("job-005"));
+            QSignalSpy loaded(&details, &JobDetailsDialog::loaded);
+            QVERIFY(loaded.wait(30000));
+            QVERIFY(loaded.first().first().toBool());
+            QVERIFY2(details.errors()->item(0, 0)->text().contains(QStringLiteral("do not include")),
+                     qPrintable(details.errors()->item(0, 0)->text()));
+            QCOMPARE(details.errors()->item(0, 1)->text(), QStringLiteral("10"));
+            QVERIFY(details.timeline()->item(0, 0)->text().contains(QStringLiteral("timeline")));
+        }
+        // Pages an export does not have are not offered; automatic refresh means nothing for a file.
+        QVERIFY(!findAction(window, QStringLiteral("Batch &configuration and scheduler"))->isEnabled());
+        QVERIFY(!findAction(window, QStringLiteral("A&lerts"))->isEnabled());
+        QVERIFY(!findAction(window, QStringLiteral("&Pause automatic refresh"))->isEnabled());
+        for (QAction *a : findAction(window, QStringLiteral("&Demo workspace"))->actionGroup()->actions())
+            QVERIFY2(!a->isChecked(), qPrintable(a->text()));
+
         // The status filter narrows the file's jobs.
         QSignalSpy updated(window.session(), &Session::snapshotUpdated);
         view->statusFilter()->setCurrentIndex(
@@ -300,8 +334,31 @@ private slots:
         lines.removeFirst(); // the header
         lines.removeLast();  // after the last CRLF
         QCOMPARE(lines.size(), 120);
+        // A JSON export of the open file keeps where the data came from first.
+        const QString again = dir.filePath(QStringLiteral("again.json"));
+        window.exportTo(again);
+        QVERIFY(exported.wait(30000));
+        const auto reread = ExportReader::readFile(again);
+        QVERIFY(reread.ok());
+        QCOMPARE(reread.value().header.source,
+                 QStringLiteral("production, re-exported from week-review.json of 2026-11-02 09:31 UTC"));
         for (int i = 0; i < 120; ++i)
             QCOMPARE(lines[i].left(lines[i].indexOf(',')), snapshot.jobs[i].id.toUtf8());
+
+        // Cancel is not a failure: a line in the status bar, no warning box, no file.
+        const QString cancelledCsv = dir.filePath(QStringLiteral("cancelled.csv"));
+        window.exportTo(cancelledCsv);
+        const auto dialogs = window.findChildren<QProgressDialog *>(); // the newest last
+        QVERIFY(!dialogs.isEmpty());
+        auto *cancelButton = dialogs.last()->findChild<QPushButton *>();
+        QVERIFY(cancelButton);
+        cancelButton->click(); // as the user does
+        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 3, 30000);
+        QVERIFY(!exported.last().at(0).toString().isEmpty());
+        QVERIFY(!QFile::exists(cancelledCsv));
+        QVERIFY(!window.findChild<QMessageBox *>(QStringLiteral("exportFailed")));
+        QVERIFY2(window.statusBar()->currentMessage().startsWith(QStringLiteral("Export cancelled")),
+                 qPrintable(window.statusBar()->currentMessage()));
 
         // A truncated file: an error naming where it broke, and the review stays as it was.
         QFile whole(path);
