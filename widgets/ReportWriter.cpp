@@ -474,9 +474,9 @@ void ReportWriter::drawJobs(int tablePage)
     drawHeading(tablePage == 0 ? tr("Jobs") : tr("Jobs (continued)"), kBodyTop);
     // 180 mm: ids up to "batch-job-1234567", the statuses and short local times fit at 7 pt.
     const QList<Column> columns{
-        {tr("Job"), 27, false},     {tr("Status"), 18, false},     {tr("Type"), 21, false},
+        {tr("Job"), 23, false},     {tr("Status"), 16, false},     {tr("Type"), 22, false},
         {tr("Requests"), 16, true}, {tr("Done/failed"), 19, true}, {tr("Created"), 25, false},
-        {tr("Time"), 15, true},     {tr("Cost"), 15, true},        {tr("Model"), 24, false}};
+        {tr("Time"), 12, true},     {tr("Cost"), 13, true},        {tr("Model"), 34, false}};
     const auto cells = [&](qreal top, qreal height, const QStringList &texts) {
         qreal x = 0;
         for (int c = 0; c < columns.size(); ++c) {
