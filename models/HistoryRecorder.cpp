@@ -137,6 +137,11 @@ MergedHistorical HistoryRecorder::merged(const MonitoringSnapshot &snapshot) con
     return mergeHistorical(out.historical, recorded.value());
 }
 
+qint64 HistoryRecorder::sampleSeconds(TimeRange range)
+{
+    return durationSeconds(range) / kSampleSlots;
+}
+
 QList<RecordedSample> HistoryRecorder::samples(TimeRange range) const
 {
     if (!m_store)

@@ -52,6 +52,8 @@ public:
     /// slots the server has no jobs in filled from local history. A view narrowed to one job type is
     /// left as the server sent it: the history holds every job type together.
     MergedHistorical merged(const MonitoringSnapshot &snapshot) const;
+    /// How long one point of samples(range) stands for: the range in 120 slots (12 minutes on 24 h).
+    static qint64 sampleSeconds(TimeRange range);
     /// Recorded queue depth and success rate over the `range` up to now, in at most 120 points.
     QList<RecordedSample> samples(TimeRange range) const;
 

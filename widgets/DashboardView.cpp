@@ -499,8 +499,10 @@ void DashboardView::updateRecorded()
         return;
     const QString empty =
         m_history->isAvailable()
-            ? tr("Recording: local history is kept while connected to a server, one point a "
-                 "minute at most. The trend appears after two.")
+            ? tr("Recording: local history is kept while connected to a server. On this range a point "
+                 "stands for %1 of recording; the trend appears once two are recorded.")
+                  .arg(JobTableModel::formatDuration(
+                      HistoryRecorder::sampleSeconds(m_session->query().timeRange) * 1000))
             : tr("Local history is unavailable, so nothing is recorded: %1").arg(m_history->problem());
     updateRecordedCharts(m_queueDepth, m_successRate, m_history->samples(m_session->query().timeRange),
                          empty);

@@ -81,7 +81,7 @@ void HistoryDialog::updateSummary()
     const auto oldest = m_history->oldest();
     m_summary->setText(
         oldest
-            ? tr("%1, recorded since %2").arg(size, l.toString(oldest->toLocalTime(), QLocale::ShortFormat))
+            ? tr("%1, reaching back to %2").arg(size, l.toString(oldest->toLocalTime(), QLocale::ShortFormat))
             : tr("%1, nothing recorded yet").arg(size));
 }
 

@@ -68,22 +68,33 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
     m_recent = fileMenu->addMenu(tr("Open &recent"));
     rebuildRecentMenu();
     QAction *exportAction = fileMenu->addAction(tr("&Export…"), this, [this] {
-        const QString name = QStringLiteral("batchmon-%1.json")
-                                 .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")));
+        // The folder and the kind of the last export are offered again.
+        QSettings settings;
+        const QString json = tr("JSON export, reopens in batchmon (*.json)");
+        const QString csv = tr("CSV for spreadsheets (*.csv)");
         const QString pdf = tr("PDF report (*.pdf)");
-        QString filter;
+        const QString suffix =
+            settings.value(QStringLiteral("export/suffix"), QStringLiteral("json")).toString();
+        QString filter = suffix == QLatin1String("pdf") ? pdf : suffix == QLatin1String("csv") ? csv : json;
+        const QString name = QStringLiteral("batchmon-%1.%2")
+                                 .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")),
+                                      filter == pdf   ? QStringLiteral("pdf")
+                                      : filter == csv ? QStringLiteral("csv")
+                                                      : QStringLiteral("json"));
+        const QString folder = settings.value(QStringLiteral("export/folder"), QDir::homePath()).toString();
         QString path = QFileDialog::getSaveFileName(
-            this, tr("Export the jobs of this view"), QDir::home().filePath(name),
-            tr("JSON export, reopens in batchmon (*.json);;CSV for spreadsheets (*.csv)") +
-                QStringLiteral(";;") + pdf,
-            &filter);
+            this, tr("Export the jobs of this view"), QDir(folder).filePath(name),
+            json + QStringLiteral(";;") + csv + QStringLiteral(";;") + pdf, &filter);
         // The type chosen, when the name left it unsaid (the suffix decides in exportTo).
         if (!path.isEmpty() && QFileInfo(path).suffix().isEmpty())
             path += filter == pdf                             ? QStringLiteral(".pdf")
                     : filter.contains(QLatin1String("*.csv")) ? QStringLiteral(".csv")
                                                               : QStringLiteral(".json");
-        if (!path.isEmpty())
-            exportTo(path);
+        if (path.isEmpty())
+            return;
+        settings.setValue(QStringLiteral("export/folder"), QFileInfo(path).absolutePath());
+        settings.setValue(QStringLiteral("export/suffix"), QFileInfo(path).suffix().toLower());
+        exportTo(path);
     });
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_connections = fileMenu->addMenu(tr("&Switch to"));

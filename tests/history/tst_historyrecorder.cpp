@@ -228,7 +228,7 @@ private slots:
         HistoryDialog dialog(&recorder, QStringLiteral("Prod"));
         QCOMPARE(dialog.retentionBox()->value(), 30);
         QCOMPARE(dialog.sizeBox()->value(), 50);
-        QVERIFY2(dialog.summaryText().contains(QStringLiteral("recorded since")),
+        QVERIFY2(dialog.summaryText().contains(QStringLiteral("reaching back to")),
                  qPrintable(dialog.summaryText()));
         dialog.retentionBox()->setValue(7);
         dialog.sizeBox()->setValue(5);
