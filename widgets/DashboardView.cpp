@@ -205,9 +205,7 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
         m_table->horizontalHeader()->setToolTip(tr("Sorting orders the jobs on this page; the pages follow "
                                                    "creation time, newest first."));
         if (const auto &s = m_session->snapshot(); s && s->pagination)
-            m_page->setText(tr("Page %1 of %2 (sorted within the page)")
-                                .arg(s->pagination->page)
-                                .arg(std::max<qint64>(1, s->pagination->totalPages)));
+            m_page->setText(pageText(*s->pagination, true));
     });
 
     m_proxy->setSourceModel(m_jobs);
@@ -431,9 +429,7 @@ void DashboardView::onSnapshotUpdated()
     if (snapshot->pagination) {
         const Pagination &p = *snapshot->pagination;
         const bool sorted = m_table->horizontalHeader()->sortIndicatorSection() >= 0;
-        m_page->setText((sorted ? tr("Page %1 of %2 (sorted within the page)") : tr("Page %1 of %2"))
-                            .arg(p.page)
-                            .arg(std::max<qint64>(1, p.totalPages)));
+        m_page->setText(pageText(p, sorted));
         m_previous->setEnabled(p.page > 1);
         m_next->setEnabled(p.page < p.totalPages);
     }
@@ -562,6 +558,16 @@ QList<Job> DashboardView::selectedJobs() const
             jobs << m_jobs->jobs().at(row);
     }
     return jobs;
+}
+
+QString DashboardView::pageText(const Pagination &p, bool sorted) const
+{
+    // "Page 2 of 179 · 8,930 jobs": how many the range and filters hold, not only the page.
+    const QString page = tr("Page %1 of %2 · %3 jobs")
+                             .arg(p.page)
+                             .arg(std::max<qint64>(1, p.totalPages))
+                             .arg(QLocale().toString(p.total));
+    return sorted ? page + tr(" (sorted within the page)") : page;
 }
 
 void DashboardView::setRecordedTabVisible(bool visible)

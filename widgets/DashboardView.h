@@ -136,6 +136,7 @@ private:
     void updateRecorded();
     bool eventFilter(QObject *watched, QEvent *event) override;
     void applyFilters(qint64 page);
+    QString pageText(const Pagination &p, bool sorted) const;
     void runNext();
     void finishRun();
 

@@ -174,7 +174,7 @@ private slots:
         QCOMPARE(qint64(markers.first().x()), inRange.firstSeen.toMSecsSinceEpoch());
         QCOMPARE(markers.first().y(), 630.0); // the 4th hour's requests
         QCOMPARE(view.jobTable()->model()->rowCount(), 100);
-        QCOMPARE(view.pageLabel()->text(), QStringLiteral("Page 1 of 2"));
+        QCOMPARE(view.pageLabel()->text(), QStringLiteral("Page 1 of 2 · 156 jobs"));
         QCOMPARE(view.emptyText(), QString());
     }
 

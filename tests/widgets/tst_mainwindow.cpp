@@ -112,7 +112,9 @@ private slots:
                  selected);
 
         // Filters go to the server, the search narrows the page, paging moves through the range.
-        QCOMPARE(view->pageLabel()->text(), QStringLiteral("Page 1 of %1").arg(snap.pagination->totalPages));
+        QCOMPARE(view->pageLabel()->text(), QStringLiteral("Page 1 of %1 · %2 jobs")
+                                                .arg(snap.pagination->totalPages)
+                                                .arg(QLocale().toString(snap.pagination->total)));
         QVERIFY(view->nextPage()->isEnabled());
         QVERIFY(!view->previousPage()->isEnabled());
         view->nextPage()->click();
@@ -291,7 +293,7 @@ private slots:
         QVERIFY(window.session()
                     ->statusText(QDateTime::currentDateTimeUtc())
                     .contains(QStringLiteral("as exported")));
-        QCOMPARE(view->pageLabel()->text(), QStringLiteral("Page 1 of 3"));
+        QCOMPARE(view->pageLabel()->text(), QStringLiteral("Page 1 of 3 · 120 jobs"));
         QCOMPARE(MainWindow::recentFiles().value(0), window.currentFile());
 
         // A job's details say what an export does not carry, rather than "no failed requests".
