@@ -13,6 +13,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QTextStream>
 #include <QTimer>
@@ -37,10 +38,30 @@ int fail(const QString &message, int code = 1)
     return code;
 }
 
+void note(const QString &message)
+{
+    QTextStream(stderr) << QStringLiteral("batchmon export: ") << message << Qt::endl;
+}
+
+/// A retry the source scheduled, on stderr: a wait of up to two minutes must not look like a hang.
+/// `page` is 0 before the export's first page (the connection check).
+void noteRetry(qint64 page, qint64 pages, int delayMs, const QString &reason, bool rateLimited)
+{
+    const int seconds = (delayMs + 999) / 1000;
+    const QString where = page <= 0   ? QString()
+                          : pages > 0 ? trc(" (page %1 of %2)").arg(page).arg(pages)
+                                      : trc(" (page %1)").arg(page);
+    if (rateLimited)
+        note(trc("the server's rate limit: waiting %1 s%2…").arg(seconds).arg(where));
+    else
+        note(trc("%1 Trying again in %2 s%3…").arg(reason).arg(seconds).arg(where));
+}
+
 /// Runs `task` (an ExportCollector or a ReportExport) to the end; the exit code.
 template<typename Task> int run(QCoreApplication &app, Task *task)
 {
     int code = 1;
+    QObject::connect(task, &Task::retryScheduled, &app, &noteRetry);
     QObject::connect(task, &Task::finished, &app, [&code](const QString &error, qint64 jobs) {
         if (error.isEmpty()) {
             QTextStream(stderr) << trc("batchmon export: %1 jobs written").arg(jobs) << Qt::endl;
@@ -79,6 +100,74 @@ bool wantsPdf(int argc, char *argv[])
     return false;
 }
 
+/// GET /whoami before the export, with the retries of docs/api.md §5, so a wrong token or address is
+/// told in this command's terms (`tokenHint`: where the token came from, what to check) before any file
+/// is made. An empty string, or why not.
+QString checkConnection(HttpSource &http, const QString &address, const QString &tokenHint)
+{
+    const QMetaObject::Connection retries = QObject::connect(
+        &http, &DataSource::retryScheduled, [](int, int delayMs, const QString &reason, bool rateLimited) {
+            noteRetry(0, 0, delayMs, reason, rateLimited);
+        });
+    const QFuture<ApiResult<Identity>> who = http.fetchIdentity();
+    while (!who.isFinished())
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 100);
+    QObject::disconnect(retries);
+    const ApiResult<Identity> r = who.result();
+    if (r.ok())
+        return QString();
+    switch (r.error().kind) {
+    case ApiError::Kind::Unauthorized:
+        return trc("the server refused the API token (HTTP 401): it is wrong, or it was revoked. %1")
+            .arg(tokenHint);
+    case ApiError::Kind::NotFound:
+        return trc("%1 answers, but has no batchmon API there (HTTP 404). Give the server's root address, "
+                   "for example https://batchmon.example.com:8443.")
+            .arg(address);
+    default:
+        return r.error().userMessage();
+    }
+}
+
+/// Exports from a batchmon-server after checking the connection; the exit code.
+int exportFromServer(QCoreApplication &app, ApiClientOptions options, const QString &tokenHint,
+                     const MonitoringQuery &query, const ExportHeader &header,
+                     std::optional<ExportFormat> format, const QString &output)
+{
+    // The policy of docs/api.md §5, as in the app: a 429 is waited out (Retry-After up to 120 s), a
+    // dropped connection or 502–504 tried again after 5 s and 10 s; each wait is said on stderr.
+    options.policy = HttpCallPolicy();
+    QNetworkAccessManager nam;
+    HttpSource http(nam, options);
+    const QString refused = checkConnection(http, options.serverUrl.toDisplayString(), tokenHint);
+    if (!refused.isEmpty())
+        return fail(refused);
+    return collect(app, &http, query, header, format, output);
+}
+
+/// Why the keychain gave no token for `profile`, and what to do about it from a shell.
+QString keychainFailure(const QString &profile, const CredentialResult &result, bool keychainReached)
+{
+    if (!keychainReached)
+        return trc("could not read the token of profile \"%1\": the keychain cannot be reached from this "
+                   "session (no D-Bus session, as over SSH). Set BATCHMON_TOKEN, or run the export from the "
+                   "desktop session.")
+            .arg(profile);
+    switch (result.error()) {
+    case CredentialResult::Error::NotFound:
+        return trc("no API token is stored in the keychain for profile \"%1\". Set BATCHMON_TOKEN, or save "
+                   "the token in the app (File > Connect to a server).")
+            .arg(profile);
+    case CredentialResult::Error::AccessDenied:
+        return trc("the keychain refused access to the token of profile \"%1\" (is it locked?). Unlock "
+                   "it, or set BATCHMON_TOKEN.")
+            .arg(profile);
+    default:
+        return trc("could not read the token of profile \"%1\": %2 Or set BATCHMON_TOKEN.")
+            .arg(profile, result.message());
+    }
+}
+
 } // namespace
 
 int runExportCommand(int argc, char *argv[])
@@ -101,18 +190,30 @@ int runExportCommand(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(
         trc("Exports every job of a view without a display.\n"
-            "A URL source reads its API token from the environment variable BATCHMON_TOKEN.\n"
+            "A URL source reads its API token from the environment variable BATCHMON_TOKEN; a profile\n"
+            "source from the keychain, or from BATCHMON_TOKEN when it is set (the keychain cannot be\n"
+            "reached over SSH).\n"
             "pdf is a report: the metric cards, the charts, the top errors and the first 5,000 jobs;\n"
-            "json and csv hold every job."));
+            "json and csv hold every job.\n"
+            "When the server's rate limit refuses a page, the export waits as the server asks (up to\n"
+            "120 s) and goes on."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("export"), trc("The command."));
-    const QCommandLineOption source(
-        QStringLiteral("source"), trc("demo, a server profile's name, a server URL, or a JSON export file."),
-        QStringLiteral("SOURCE"));
-    const QCommandLineOption range(QStringLiteral("time-range"), trc("1h, 24h, 7d or 30d."),
+    const QCommandLineOption source(QStringLiteral("source"),
+                                    trc("demo, a server profile's name, a server URL (its root; a trailing "
+                                        "/api is dropped), or a JSON export file."),
+                                    QStringLiteral("SOURCE"));
+    const QCommandLineOption range(QStringLiteral("time-range"),
+                                   trc("1h, 24h, 7d or 30d (default: 24h). A file keeps its own range."),
                                    QStringLiteral("RANGE"), QStringLiteral("24h"));
-    const QCommandLineOption status(QStringLiteral("status"), trc("Only jobs in this status."),
-                                    QStringLiteral("S"));
+    const QString statuses = [] {
+        QStringList names;
+        for (const JobStatus s : allJobStatuses())
+            names.append(toWireString(s));
+        return names.join(QStringLiteral(", "));
+    }();
+    const QCommandLineOption status(QStringLiteral("status"),
+                                    trc("Only jobs in this status: %1.").arg(statuses), QStringLiteral("S"));
     const QCommandLineOption jobType(QStringLiteral("job-type"), trc("Only jobs of this type."),
                                      QStringLiteral("T"));
     const QCommandLineOption format(QStringLiteral("format"), trc("json, csv or pdf."),
@@ -146,9 +247,10 @@ int runExportCommand(int argc, char *argv[])
         return fail(trc("unknown time range \"%1\": use 1h, 24h, 7d or 30d.").arg(parser.value(range)), 2);
     query.timeRange = *tr;
     if (parser.isSet(status)) {
-        query.status = jobStatusFromWire(parser.value(status));
+        // The API's names are lower case; "FAILED" means the same thing.
+        query.status = jobStatusFromWire(parser.value(status).toLower());
         if (!query.status)
-            return fail(trc("unknown status \"%1\".").arg(parser.value(status)), 2);
+            return fail(trc("unknown status \"%1\": use %2.").arg(parser.value(status), statuses), 2);
     }
     if (parser.isSet(jobType))
         query.jobType = parser.value(jobType);
@@ -176,14 +278,14 @@ int runExportCommand(int argc, char *argv[])
         if (!invalid.isEmpty())
             return fail(invalid);
         ApiClientOptions options;
-        options.serverUrl = url;
-        options.token = qEnvironmentVariable("BATCHMON_TOKEN");
+        options.serverUrl = ProfileStore::serverRoot(url);
+        options.token = qEnvironmentVariable("BATCHMON_TOKEN").trimmed();
         if (options.token.isEmpty())
             return fail(trc("set the server's API token in the environment variable BATCHMON_TOKEN."));
-        options.policy.maxAttempts = 1; // a headless run reports at once instead of waiting on retries
-        QNetworkAccessManager nam;
-        HttpSource http(nam, options);
-        return collect(app, &http, query, header, fmt, out);
+        return exportFromServer(app, options,
+                                trc("Check BATCHMON_TOKEN; an admin creates a token with \"batchmon-server "
+                                    "token add NAME --role viewer\"."),
+                                query, header, fmt, out);
     }
 
     if (QFileInfo(src).isFile()) {
@@ -193,12 +295,22 @@ int runExportCommand(int argc, char *argv[])
             return (!query.status || job.status == *query.status) &&
                    (!query.jobType || job.jobType == *query.jobType);
         };
-        if (!fmt)
+        if (!fmt) {
+            if (parser.isSet(range))
+                note(trc("note: --time-range is not used for a file: the report shows %1's own time range.")
+                         .arg(header.source));
             return run(app, new ReportExport(src, keep, header, out));
+        }
         qint64 written = 0;
-        const QString error = ExportCollector::convertFile(src, out, *fmt, header, keep, &written);
+        std::optional<TimeRange> fileRange;
+        const QString error =
+            ExportCollector::convertFile(src, out, *fmt, header, keep, &written, &fileRange);
         if (!error.isEmpty())
             return fail(error);
+        if (parser.isSet(range) && fileRange != query.timeRange)
+            note(trc("note: --time-range %1 is not used for a file: %2 holds the jobs of its own range, %3.")
+                     .arg(parser.value(range), header.source,
+                          fileRange ? toWireString(*fileRange) : trc("not recorded")));
         QTextStream(stderr) << trc("batchmon export: %1 jobs written").arg(written) << Qt::endl;
         return 0;
     }
@@ -214,20 +326,32 @@ int runExportCommand(int argc, char *argv[])
                                             "(File > Connect to a server) or give a URL.")
                                       : trc("Profiles: %1.").arg(names.join(QStringLiteral(", ")))));
     }
-    QFuture<CredentialResult> token = profiles.readToken(profile->name);
-    while (!token.isFinished())
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 100);
-    const CredentialResult secret = token.result();
-    if (!secret.ok())
-        return fail(
-            trc("could not read the token of profile \"%1\": %2").arg(profile->name, secret.message()));
-    auto options = ProfileStore::clientOptions(*profile, secret.secret());
+    // Over SSH the keychain (Secret Service on the session's D-Bus) is out of reach, so the environment's
+    // token comes first, as for a URL source; the profile still gives the address and CA file.
+    QString token = qEnvironmentVariable("BATCHMON_TOKEN").trimmed();
+    QString tokenHint;
+    if (!token.isEmpty()) {
+        note(trc("using the API token in BATCHMON_TOKEN for profile \"%1\".").arg(profile->name));
+        tokenHint = trc("Check BATCHMON_TOKEN (it is used instead of the keychain's token when set).");
+    } else {
+        // What the keychain's own log line says is told below in this command's terms.
+        QLoggingCategory::setFilterRules(QStringLiteral("batchmon.credentials.warning=false"));
+        QFuture<CredentialResult> read = profiles.readToken(profile->name);
+        while (!read.isFinished())
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 100);
+        const CredentialResult secret = read.result();
+        // An unreachable keychain makes the store keep tokens in memory only: it is not persistent.
+        if (!secret.ok())
+            return fail(keychainFailure(profile->name, secret, credentials.isPersistent()));
+        token = secret.secret();
+        tokenHint = trc("Check the token saved for profile \"%1\" in the app (File > Connect to a server), "
+                        "or set BATCHMON_TOKEN.")
+                        .arg(profile->name);
+    }
+    auto options = ProfileStore::clientOptions(*profile, token);
     if (!options)
         return fail(options.error());
-    options.value().policy.maxAttempts = 1;
-    QNetworkAccessManager nam;
-    HttpSource http(nam, options.value());
-    return collect(app, &http, query, header, fmt, out);
+    return exportFromServer(app, options.value(), tokenHint, query, header, fmt, out);
 }
 
 } // namespace batchmon

@@ -7,8 +7,60 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTextStream>
 
 #include <cstring>
+
+namespace {
+
+void setUpApplication()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("batchmon"));
+    QCoreApplication::setOrganizationName(QStringLiteral("batchmon"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(BATCHMON_VERSION));
+}
+
+void addOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main", "Monitor and steer LLM batch-processing pipelines.\n"
+                "Headless exports (no display needed, e.g. over SSH): batchmon export --help"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(
+        QStringLiteral("file"),
+        QCoreApplication::translate("main", "A JSON export to open for review (read only). Headless exports: "
+                                            "batchmon export --help."),
+        QStringLiteral("[file]"));
+}
+
+bool hasArgument(int argc, char *argv[], std::initializer_list<const char *> names)
+{
+    for (int i = 1; i < argc; ++i) {
+        for (const char *name : names) {
+            if (std::strcmp(argv[i], name) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+/// Whether the window has a display to open on: Qt aborts (SIGABRT) when it has none.
+bool hasDisplay(int argc, char *argv[])
+{
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+    return qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || !qEnvironmentVariableIsEmpty("DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
+           hasArgument(argc, argv, {"-platform", "--platform"});
+#else
+    Q_UNUSED(argc)
+    Q_UNUSED(argv)
+    return true;
+#endif
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -17,21 +69,32 @@ int main(int argc, char *argv[])
     if (argc > 1 && std::strcmp(argv[1], "export") == 0)
         return batchmon::runExportCommand(argc, argv);
 
+    // --help and --version need no window either: answered without a display, so they work over SSH.
+    if (hasArgument(argc, argv, {"-h", "--help", "-?", "--help-all", "-v", "--version"}) &&
+        !hasArgument(argc, argv, {"-platform", "--platform"})) {
+        QCoreApplication app(argc, argv);
+        setUpApplication();
+        QCommandLineParser parser;
+        addOptions(parser);
+        parser.process(app); // prints the help or the version and exits
+        return 0;
+    }
+
+    if (!hasDisplay(argc, argv)) {
+        QTextStream(stderr) << QCoreApplication::translate(
+                                   "main",
+                                   "batchmon: no display to open the window on. Over SSH use "
+                                   "`batchmon export …` (batchmon export --help), or start it from the "
+                                   "desktop.")
+                            << Qt::endl;
+        return 1;
+    }
+
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("batchmon"));
-    QApplication::setOrganizationName(QStringLiteral("batchmon"));
-    QApplication::setApplicationVersion(QStringLiteral(BATCHMON_VERSION));
+    setUpApplication();
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QApplication::translate("main", "Monitor and steer LLM batch-processing pipelines."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(
-        QStringLiteral("file"),
-        QApplication::translate("main", "A JSON export to open for review (read only). Headless exports: "
-                                        "batchmon export --help."),
-        QStringLiteral("[file]"));
+    addOptions(parser);
     parser.process(app);
     if (parser.positionalArguments().size() > 1)
         parser.showHelp(2);

@@ -135,6 +135,26 @@ QString ProfileStore::validateUrl(const QUrl &url)
     return QString();
 }
 
+QUrl ProfileStore::serverRoot(const QUrl &url)
+{
+    QString path = url.path();
+    const auto chopSlashes = [&path] {
+        while (path.endsWith(QLatin1Char('/')))
+            path.chop(1);
+    };
+    chopSlashes();
+    for (const QLatin1String suffix : {QLatin1String(ApiClient::kBasePath), QLatin1String("/api")}) {
+        if (path.endsWith(suffix, Qt::CaseInsensitive)) {
+            path.chop(suffix.size());
+            break;
+        }
+    }
+    chopSlashes();
+    QUrl root = url;
+    root.setPath(path);
+    return root;
+}
+
 QString ProfileStore::validate(const ServerProfile &profile, const QString &originalName) const
 {
     const QString name = profile.name.trimmed();
@@ -359,7 +379,7 @@ Result<ApiClientOptions, QString> ProfileStore::clientOptions(const ServerProfil
                                                               const QString &token)
 {
     ApiClientOptions options;
-    options.serverUrl = profile.serverUrl;
+    options.serverUrl = serverRoot(profile.serverUrl);
     options.token = token.trimmed();
     options.allowInsecureHttp = profile.allowInsecureHttp;
     if (!profile.caFile.isEmpty()) {

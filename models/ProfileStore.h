@@ -96,6 +96,12 @@ public:
     QString validate(const ServerProfile &profile, const QString &originalName = QString()) const;
     /// Why @p url cannot be a server address, or an empty string.
     static QString validateUrl(const QUrl &url);
+    /**
+     * The server's root for @p url: without a trailing "/", "/api" or "/api/admin/batch-monitoring",
+     * which users copy from the API docs or a browser (ApiClient appends the API paths itself, so
+     * ".../api" would ask for /api/api/...). Any other path prefix (a reverse proxy's) is kept.
+     */
+    static QUrl serverRoot(const QUrl &url);
 
     /// Stores a new profile and its token (which must not be empty).
     /// `sessionOnly`: keep the token in memory for this session instead of the keychain (the user's

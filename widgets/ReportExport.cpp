@@ -87,6 +87,7 @@ void ReportExport::start()
     const QString json = m_temp->filePath(QStringLiteral("export.json"));
     m_collector = new ExportCollector(m_source, m_query, m_header, ExportFormat::Json, json, this);
     connect(m_collector, &ExportCollector::progress, this, &ReportExport::progress);
+    connect(m_collector, &ExportCollector::retryScheduled, this, &ReportExport::retryScheduled);
     connect(m_collector, &ExportCollector::finished, this, [this, json](const QString &error) {
         if (!error.isEmpty())
             finish(error);

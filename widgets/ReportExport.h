@@ -55,6 +55,8 @@ signals:
     /// `done` of `total` in the stage `stageChanged` last named (jobs collected, then pages drawn).
     void progress(qint64 done, qint64 total);
     void stageChanged(const QString &text);
+    /// While the jobs are collected: ExportCollector::retryScheduled (the server's rate limit, …).
+    void retryScheduled(qint64 page, qint64 pages, int delayMs, const QString &reason, bool rateLimited);
     /// `error` is empty on success; the file is then complete at its path. `jobs`: the export's jobs.
     void finished(const QString &error, qint64 jobs);
 

@@ -130,8 +130,8 @@ QFuture<ApiResult<T>> ApiClient::call(Verb verb, const QString &path, const QUrl
         },
         this);
     connect(httpCall, &HttpCall::retryScheduled, this,
-            [this, path](int attempt, int delayMs, const QString &reason) {
-                emit retryScheduled(path, attempt, delayMs, reason);
+            [this, path](int attempt, int delayMs, const QString &reason, bool rateLimited) {
+                emit retryScheduled(path, attempt, delayMs, reason, rateLimited);
             });
     httpCall->start();
     return future;

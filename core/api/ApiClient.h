@@ -80,8 +80,10 @@ public:
     void abortAll();
 
 signals:
-    /// A call failed transiently and is sent again after `delayMs` ("retrying in 5 s").
-    void retryScheduled(const QString &endpoint, int nextAttempt, int delayMs, const QString &reason);
+    /// A call failed transiently and is sent again after `delayMs` ("retrying in 5 s"); `rateLimited`
+    /// when the server refused it with 429 (the wait is then its Retry-After).
+    void retryScheduled(const QString &endpoint, int nextAttempt, int delayMs, const QString &reason,
+                        bool rateLimited);
 
 private:
     enum class Verb

@@ -150,7 +150,8 @@ void HttpCall::onFinished()
             }
             delay = *error.retryAfterSeconds * 1000;
         }
-        emit retryScheduled(m_attempt + 1, delay, error.userMessage());
+        emit retryScheduled(m_attempt + 1, delay, error.userMessage(),
+                            error.kind == ApiError::Kind::RateLimited);
         m_retry.start(delay);
         return;
     }

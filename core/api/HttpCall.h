@@ -49,8 +49,9 @@ public:
     void abort();
 
 signals:
-    /// A transient failure will be retried after `delayMs`.
-    void retryScheduled(int nextAttempt, int delayMs, const QString &reason);
+    /// A transient failure will be retried after `delayMs`; `rateLimited` when it was a 429, so a caller
+    /// can say the wait is the server's rate limit rather than a failure.
+    void retryScheduled(int nextAttempt, int delayMs, const QString &reason, bool rateLimited);
 
 private:
     void send();

@@ -33,6 +33,15 @@ ExportCollector::ExportCollector(DataSource *source, const MonitoringQuery &quer
     m_query.limit = MonitoringQuery::kMaxLimit;
     m_query.page = 1;
     m_writer = std::make_unique<ExportWriter>(m_file.get(), format);
+    if (m_source) {
+        // The source retries a page by itself (docs/api.md §5); say so, or a wait of a minute for the
+        // server's rate limit (60 requests a minute: page 61 of a 7-day view) looks like a hang.
+        connect(m_source, &DataSource::retryScheduled, this,
+                [this](int, int delayMs, const QString &reason, bool rateLimited) {
+                    if (m_fetching)
+                        emit retryScheduled(m_query.page, m_pages, delayMs, reason, rateLimited);
+                });
+    }
 }
 
 void ExportCollector::start()
@@ -57,12 +66,14 @@ void ExportCollector::fetchNext()
     auto *watcher = new QFutureWatcher<ApiResult<MonitoringSnapshot>>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
         watcher->deleteLater();
+        m_fetching = false;
         const ApiResult<MonitoringSnapshot> r = watcher->future().result();
         if (!r.ok()) {
-            finish(r.error().userMessage());
+            finish(fetchError(r.error()));
             return;
         }
         const MonitoringSnapshot &s = r.value();
+        m_pages = s.pagination ? s.pagination->totalPages : 1; // grows while new jobs arrive
         if (m_query.page == 1) {
             m_expected = s.pagination ? s.pagination->total : s.jobs.size();
             if (!m_writer->begin(m_header, s)) {
@@ -86,8 +97,7 @@ void ExportCollector::fetchNext()
             return;
         }
         emit progress(m_writer->jobsWritten(), m_expected);
-        const qint64 totalPages = s.pagination ? s.pagination->totalPages : 1;
-        if (m_query.page < totalPages && !s.jobs.isEmpty()) {
+        if (m_query.page < m_pages && !s.jobs.isEmpty()) {
             ++m_query.page;
             fetchNext();
             return;
@@ -98,7 +108,25 @@ void ExportCollector::fetchNext()
         }
         finish(m_file->commit() ? QString() : commitError(m_path, *m_file));
     });
+    m_fetching = true;
     watcher->setFuture(m_source->fetchMonitoring(m_query));
+}
+
+QString ExportCollector::fetchError(const ApiError &error) const
+{
+    QString message = error.userMessage();
+    const QString where =
+        m_pages > 0 ? tr("page %1 of %2").arg(m_query.page).arg(m_pages) : tr("page %1").arg(m_query.page);
+    if (error.attempts > 1) {
+        message += QLatin1Char(' ') +
+                   tr("The export gave up on %1 after %2 attempts.").arg(where).arg(error.attempts);
+    } else if (error.kind == ApiError::Kind::RateLimited && error.retryAfterSeconds) {
+        // Not retried with a Retry-After: longer than a client waits (docs/api.md §5, 120 s).
+        message += QLatin1Char(' ') + tr("That is longer than an export waits; the export stopped at %1. "
+                                         "Run it again later.")
+                                          .arg(where);
+    }
+    return message;
 }
 
 void ExportCollector::finish(const QString &error)
@@ -130,7 +158,7 @@ QString ExportCollector::writeFile(const QString &path, ExportFormat format, con
 
 QString ExportCollector::convertFile(const QString &input, const QString &path, ExportFormat format,
                                      ExportHeader header, const std::function<bool(const Job &)> &keep,
-                                     qint64 *written)
+                                     qint64 *written, std::optional<TimeRange> *fileRange)
 {
     *written = 0;
     QFile in(input);
@@ -140,6 +168,8 @@ QString ExportCollector::convertFile(const QString &input, const QString &path, 
     if (!checked)
         return tr("%1 is not a readable export: %2").arg(input, checked.error().toString());
     header.timeRange = checked.value().snapshot.timeRange;
+    if (fileRange)
+        *fileRange = header.timeRange;
 
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))

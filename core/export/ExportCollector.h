@@ -40,20 +40,30 @@ public:
     /**
      * Re-exports the JSON export `input` to `path` in bounded memory: a first pass checks the whole
      * file, a second streams its jobs that `keep` accepts to the writer. An empty string or why not;
-     * `written` gets the number of jobs written. `header.timeRange` is the file's.
+     * `written` gets the number of jobs written. `header.timeRange` is the file's, which `fileRange`
+     * (if given) receives.
      */
     static QString convertFile(const QString &input, const QString &path, ExportFormat format,
                                ExportHeader header, const std::function<bool(const Job &)> &keep,
-                               qint64 *written);
+                               qint64 *written, std::optional<TimeRange> *fileRange = nullptr);
 
 signals:
     void progress(qint64 written, qint64 expected);
+    /**
+     * The page under way failed for a reason that may pass (the server's rate limit when
+     * `rateLimited`, its Retry-After as `delayMs`) and is asked for again after `delayMs`; `pages` is 0
+     * until the first page said how many there are. The source gives up after its last attempt, or at
+     * once when the server asks for a longer wait than docs/api.md §5 allows, and `finished` says why.
+     */
+    void retryScheduled(qint64 page, qint64 pages, int delayMs, const QString &reason, bool rateLimited);
     /// `error` is empty on success; the file is then complete at its path.
     void finished(const QString &error, qint64 jobsWritten);
 
 private:
     void fetchNext();
     void finish(const QString &error);
+    /// Why the page under way could not be fetched, and where the export stopped.
+    QString fetchError(const ApiError &error) const;
 
     QPointer<DataSource> m_source;
     MonitoringQuery m_query;
@@ -68,6 +78,8 @@ private:
     QSet<QString> m_seen;
     QQueue<QString> m_seenOrder;
     qint64 m_expected = 0;
+    qint64 m_pages = 0;
+    bool m_fetching = false; ///< a page is in flight: the source's retries are ours
     bool m_cancelled = false;
 };
 

@@ -45,8 +45,9 @@ public:
 signals:
     /// The source's data changed by itself (the demo's pipeline ran); a refresh will show it.
     void dataChanged();
-    /// A call failed for a reason that may pass and is sent again after `delayMs` (HTTP sources).
-    void retryScheduled(int nextAttempt, int delayMs, const QString &reason);
+    /// A call failed for a reason that may pass and is sent again after `delayMs` (HTTP sources);
+    /// `rateLimited` when the server's rate limit refused it (HTTP 429).
+    void retryScheduled(int nextAttempt, int delayMs, const QString &reason, bool rateLimited);
 };
 
 } // namespace batchmon

@@ -7,8 +7,8 @@ HttpSource::HttpSource(QNetworkAccessManager &nam, ApiClientOptions options, QOb
     : DataSource(parent), m_client(nam, std::move(options))
 {
     connect(&m_client, &ApiClient::retryScheduled, this,
-            [this](const QString &, int attempt, int delayMs, const QString &reason) {
-                emit retryScheduled(attempt, delayMs, reason);
+            [this](const QString &, int attempt, int delayMs, const QString &reason, bool rateLimited) {
+                emit retryScheduled(attempt, delayMs, reason, rateLimited);
             });
 }
 

@@ -8,16 +8,93 @@
 #include "source/HttpSource.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace batchmon;
+
+/**
+ * Stands between `batchmon export` and the real server, and answers the first request for page
+ * `limitedPage` itself with the server's 429 and `Retry-After: 1` (the server's own Retry-After runs to
+ * the end of its one-minute window, up to 60 s: too long for a test). Everything else is passed on.
+ */
+class RateLimitingProxy : public QObject
+{
+public:
+    RateLimitingProxy(const QUrl &server, int limitedPage) : m_server(server), m_limitedPage(limitedPage)
+    {
+        m_listener.listen(QHostAddress::LocalHost);
+        connect(&m_listener, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_listener.nextPendingConnection()) {
+                socket->setParent(this);
+                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
+            }
+        });
+    }
+    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_listener.serverPort())); }
+    int refused = 0;
+
+private:
+    void onReadyRead(QTcpSocket *socket)
+    {
+        QByteArray &buffer = m_buffers[socket];
+        buffer += socket->readAll();
+        const qsizetype end = buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            return; // GET requests: the headers are the whole request
+        const QList<QByteArray> lines = buffer.left(end).split('\n');
+        buffer.clear();
+        const QByteArray target = lines.first().split(' ').value(1);
+        QByteArray authorization;
+        for (const QByteArray &line : lines) {
+            if (line.toLower().startsWith("authorization:"))
+                authorization = line.mid(line.indexOf(':') + 1).trimmed();
+        }
+        const QUrl asked = QUrl::fromEncoded("http://x" + target);
+        if (QUrlQuery(asked).queryItemValue(QStringLiteral("page")).toInt() == m_limitedPage &&
+            refused == 0) {
+            ++refused;
+            const QByteArray body =
+                R"({"success":false,"error":{"code":"rate_limited","message":"rate limit exceeded"}})";
+            socket->write("HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nRetry-After: "
+                          "1\r\nContent-Length: " +
+                          QByteArray::number(body.size()) + "\r\n\r\n" + body);
+            return;
+        }
+        QUrl forward = m_server;
+        forward.setPath(asked.path());
+        forward.setQuery(asked.query());
+        QNetworkRequest request(forward);
+        request.setRawHeader("Authorization", authorization);
+        QNetworkReply *reply = m_nam.get(request);
+        connect(reply, &QNetworkReply::finished, socket, [reply, socket] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QByteArray body = reply->readAll();
+            socket->write("HTTP/1.1 " + QByteArray::number(status) +
+                          " X\r\nContent-Type: application/json\r\nContent-Length: " +
+                          QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        });
+    }
+
+    QUrl m_server;
+    int m_limitedPage;
+    QTcpServer m_listener;
+    QNetworkAccessManager m_nam;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+};
 
 class TestExportServer : public QObject
 {
@@ -27,23 +104,55 @@ class TestExportServer : public QObject
     std::unique_ptr<Server> m_server;
     QString m_token;
 
-    /// `batchmon export …` with DISPLAY, WAYLAND_DISPLAY and QT_QPA_PLATFORM unset.
-    int runCli(const QStringList &args, const QString &token, QByteArray *err)
+    /// The environment of a session over SSH: DISPLAY, WAYLAND_DISPLAY, QT_QPA_PLATFORM and the D-Bus
+    /// session (so the keychain) unset; BATCHMON_TOKEN set to `token` unless it is empty.
+    QProcessEnvironment sshEnvironment(const QString &token) const
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(QStringLiteral("DISPLAY"));
-        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
-        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
-        env.insert(QStringLiteral("BATCHMON_TOKEN"), token);
+        for (const char *name :
+             {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "DBUS_SESSION_BUS_ADDRESS", "BATCHMON_TOKEN"})
+            env.remove(QLatin1String(name));
+        if (!token.isEmpty())
+            env.insert(QStringLiteral("BATCHMON_TOKEN"), token);
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
         env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
+        return env;
+    }
+
+    /// `batchmon ARGS` in `env`; the event loop runs meanwhile (for RateLimitingProxy).
+    static int runApp(const QStringList &args, const QProcessEnvironment &env, QByteArray *err,
+                      QByteArray *out = nullptr)
+    {
+        QProcess p;
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral(BATCHMON_APP_BINARY), QStringList{QStringLiteral("export")} + args);
-        if (!p.waitForFinished(120000))
-            qFatal("batchmon export did not finish");
+        p.start(QStringLiteral(BATCHMON_APP_BINARY), args);
+        if (!QTest::qWaitFor([&p] { return p.state() == QProcess::NotRunning; }, 120000))
+            qFatal("batchmon did not finish");
         *err = p.readAllStandardError();
+        if (out)
+            *out = p.readAllStandardOutput();
         return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+
+    /// `batchmon export …` over "SSH" (sshEnvironment()).
+    int runCli(const QStringList &args, const QString &token, QByteArray *err)
+    {
+        return runApp(QStringList{QStringLiteral("export")} + args, sshEnvironment(token), err);
+    }
+
+    /// A saved server profile, as the app writes it (its token would be in the keychain).
+    void saveProfile(const QString &name, const QUrl &url)
+    {
+        QSettings settings(m_dir.filePath(QStringLiteral("config/batchmon/batchmon.conf")),
+                           QSettings::IniFormat);
+        settings.beginGroup(QStringLiteral("servers"));
+        settings.beginWriteArray(QStringLiteral("profiles"), 1);
+        settings.setArrayIndex(0);
+        settings.setValue(QStringLiteral("name"), name);
+        settings.setValue(QStringLiteral("url"), url.toString());
+        settings.setValue(QStringLiteral("allowInsecureHttp"), false);
+        settings.endArray();
+        settings.endGroup();
     }
 
     /// The text of each page of `pdf` (pdftotext -layout); poppler-utils is required, not optional.
@@ -197,6 +306,107 @@ private slots:
                        QString(), &err) != 0);
         QVERIFY2(err.contains("BATCHMON_TOKEN"), err.constData());
         QVERIFY(!QFile::exists(out));
+
+        // A wrong token: what to check, in this command's terms.
+        QCOMPARE(runCli({QStringLiteral("--source"), m_server->url().toString(), QStringLiteral("--format"),
+                         QStringLiteral("json"), QStringLiteral("--output"), out},
+                        QStringLiteral("bm_wrong"), &err),
+                 1);
+        QVERIFY2(err.contains("HTTP 401") && err.contains("Check BATCHMON_TOKEN"), err.constData());
+        QVERIFY2(!err.contains("in the profile"), err.constData());
+        QVERIFY(!QFile::exists(out));
+
+        // A status that does not exist: the ones that do.
+        QCOMPARE(runCli({QStringLiteral("--source"), QStringLiteral("demo"), QStringLiteral("--status"),
+                         QStringLiteral("bogus"), QStringLiteral("--format"), QStringLiteral("json"),
+                         QStringLiteral("--output"), out},
+                        QString(), &err),
+                 2);
+        QVERIFY2(err.contains("unknown status \"bogus\": use pending, paused, validating, in_progress"),
+                 err.constData());
+    }
+
+    void cliWaitsForTheRateLimit()
+    {
+        // The server refuses page 2 once with 429 and Retry-After: 1: the export says why it pauses,
+        // waits and goes on to write every job.
+        RateLimitingProxy proxy(m_server->url(), 2);
+        const QString csv = m_dir.filePath(QStringLiteral("limited.csv"));
+        QByteArray err;
+        QElapsedTimer clock;
+        clock.start();
+        const int code =
+            runCli({QStringLiteral("--source"), proxy.url().toString(), QStringLiteral("--time-range"),
+                    QStringLiteral("7d"), QStringLiteral("--format"), QStringLiteral("csv"),
+                    QStringLiteral("--output"), csv},
+                   m_token, &err);
+        QVERIFY2(code == 0, err.constData());
+        QCOMPARE(proxy.refused, 1);
+        QVERIFY(clock.elapsed() >= 1000);
+        static const QRegularExpression waiting(
+            QStringLiteral("batchmon export: the server's rate limit: waiting 1 s \\(page 2 of (\\d+)\\)"));
+        const QRegularExpressionMatch m = waiting.match(QString::fromUtf8(err));
+        QVERIFY2(m.hasMatch(), err.constData());
+        QVERIFY(m.captured(1).toInt() >= 2);
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const qsizetype rows = f.readAll().count("\r\n") - 1;
+        QVERIFY2(err.contains(QStringLiteral("%1 jobs written").arg(rows).toUtf8()), err.constData());
+        QVERIFY(rows > 100); // page 2 is in the file
+    }
+
+    void cliProfileOverSsh()
+    {
+        // The profile's address with the API path a user copied from the docs: the root is used.
+        saveProfile(QStringLiteral("Local"), QUrl(m_server->url().toString() + QStringLiteral("/api/")));
+        const QString json = m_dir.filePath(QStringLiteral("profile.json"));
+        const QStringList args = {QStringLiteral("--source"), QStringLiteral("Local"),
+                                  QStringLiteral("--format"), QStringLiteral("json"),
+                                  QStringLiteral("--output"), json};
+        QByteArray err;
+        // No D-Bus session, no BATCHMON_TOKEN: what to do, and no raw log line of the keychain.
+        QCOMPARE(runCli(args, QString(), &err), 1);
+        QVERIFY2(err.contains("keychain cannot be reached") && err.contains("Set BATCHMON_TOKEN"),
+                 err.constData());
+        QVERIFY2(!err.contains("batchmon.credentials") && !err.contains("System keychain"), err.constData());
+        QVERIFY2(!err.contains("connection settings"), err.constData());
+        QVERIFY(!QFile::exists(json));
+        // BATCHMON_TOKEN stands in for the keychain.
+        QVERIFY2(runCli(args, m_token, &err) == 0, err.constData());
+        QVERIFY2(err.contains("using the API token in BATCHMON_TOKEN for profile \"Local\""),
+                 err.constData());
+        QVERIFY(ExportReader::readFile(json).ok());
+        // A URL source with a trailing /api too.
+        QVERIFY2(
+            runCli({QStringLiteral("--source"), m_server->url().toString() + QStringLiteral("/api"),
+                    QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("--output"), json},
+                   m_token, &err) == 0,
+            err.constData());
+
+        // A file keeps its own range: said, not silently ignored.
+        const QString csv = m_dir.filePath(QStringLiteral("file.csv"));
+        QVERIFY2(
+            runCli({QStringLiteral("--source"), json, QStringLiteral("--time-range"), QStringLiteral("7d"),
+                    QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--output"), csv},
+                   QString(), &err) == 0,
+            err.constData());
+        QVERIFY2(
+            err.contains("--time-range 7d is not used for a file: profile.json holds the jobs of its own "
+                         "range, 24h."),
+            err.constData());
+    }
+
+    void mainWithoutDisplay()
+    {
+        QByteArray err;
+        QByteArray out;
+        QCOMPARE(runApp({QStringLiteral("--help")}, sshEnvironment(QString()), &err, &out), 0);
+        QVERIFY2(out.contains("batchmon export --help"), out.constData());
+        QCOMPARE(runApp({QStringLiteral("-v")}, sshEnvironment(QString()), &err, &out), 0);
+        QVERIFY2(out.contains("batchmon " BATCHMON_VERSION), out.constData());
+        QCOMPARE(runApp({}, sshEnvironment(QString()), &err, &out), 1);
+        QVERIFY2(err.contains("no display to open the window on") && err.contains("batchmon export --help"),
+                 err.constData());
     }
 };
 

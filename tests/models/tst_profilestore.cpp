@@ -258,6 +258,29 @@ private slots:
             QCOMPARE(store.validate(p), r.message);
     }
 
+    void serverRoot_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("root");
+        const QString root = QStringLiteral("https://b.example.com:8443");
+        QTest::newRow("root") << root << root;
+        QTest::newRow("slash") << root + QStringLiteral("/") << root;
+        QTest::newRow("api") << root + QStringLiteral("/api") << root;
+        QTest::newRow("api/") << root + QStringLiteral("/api/") << root;
+        QTest::newRow("base path") << root + QStringLiteral("/api/admin/batch-monitoring/") << root;
+        QTest::newRow("proxy prefix kept")
+            << root + QStringLiteral("/batchmon/api") << root + QStringLiteral("/batchmon");
+        QTest::newRow("other path kept")
+            << root + QStringLiteral("/apiary") << root + QStringLiteral("/apiary");
+    }
+
+    void serverRoot()
+    {
+        QFETCH(QString, url);
+        QFETCH(QString, root);
+        QCOMPARE(ProfileStore::serverRoot(QUrl(url)).toString(), root);
+    }
+
     void sessionOnlyTokens()
     {
         MemoryCredentialStore memory;
