@@ -6,6 +6,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
 #include <QTemporaryDir>
 #include <QThread>
@@ -143,9 +144,13 @@ void ReportExport::onRead()
     m_read.reset();
     const std::optional<TimeRange> fileRange =
         content.header.timeRange ? content.header.timeRange : content.snapshot.timeRange;
+    const ExportHeader fileHeader = content.header;
     content.header = m_header;
-    if (!m_input.isEmpty())
+    if (!m_input.isEmpty()) {
         content.header.timeRange = fileRange; // a file holds one range, whatever was asked
+        // and came from somewhere first: the report names it, and the file it went through
+        content.header.source = fileHeader.sourceWhenReexported(QFileInfo(m_input).fileName());
+    }
     m_jobs = content.totalJobs;
     m_writer = std::make_unique<ReportWriter>(std::move(content));
     if (!m_writer->begin(m_path)) {

@@ -4,6 +4,7 @@
 #include "ExportReader.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QFutureWatcher>
 
 namespace batchmon {
@@ -168,6 +169,8 @@ QString ExportCollector::convertFile(const QString &input, const QString &path, 
     if (!checked)
         return tr("%1 is not a readable export: %2").arg(input, checked.error().toString());
     header.timeRange = checked.value().snapshot.timeRange;
+    // Where the data came from first, and the file it went through.
+    header.source = checked.value().header.sourceWhenReexported(QFileInfo(input).fileName());
     if (fileRange)
         *fileRange = header.timeRange;
 

@@ -41,7 +41,8 @@ public:
      * Re-exports the JSON export `input` to `path` in bounded memory: a first pass checks the whole
      * file, a second streams its jobs that `keep` accepts to the writer. An empty string or why not;
      * `written` gets the number of jobs written. `header.timeRange` is the file's, which `fileRange`
-     * (if given) receives.
+     * (if given) receives; `header.source` names the file's own source and the file
+     * (ExportHeader::sourceWhenReexported).
      */
     static QString convertFile(const QString &input, const QString &path, ExportFormat format,
                                ExportHeader header, const std::function<bool(const Job &)> &keep,

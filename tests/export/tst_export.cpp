@@ -11,6 +11,7 @@
 #include <QBuffer>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -399,6 +400,17 @@ private slots:
         QFile c(csv);
         QVERIFY(c.open(QIODevice::ReadOnly));
         QCOMPARE(c.readAll().count("\r\n"), 11);
+        // A JSON re-export names where the data came from first.
+        const QString again = QFileInfo(json).dir().filePath(QStringLiteral("again.json"));
+        QCOMPARE(
+            ExportCollector::convertFile(
+                json, again, ExportFormat::Json, makeHeader(), [](const Job &) { return true; }, &written),
+            QString());
+        const auto reread = ExportReader::readFile(again);
+        QVERIFY(reread.ok());
+        QCOMPARE(reread.value().header.source,
+                 QStringLiteral("demo, re-exported from %1 of 2026-11-02 09:31 UTC")
+                     .arg(QFileInfo(json).fileName()));
 
         // A truncated input: an error naming where, and no output file.
         QVERIFY(f.seek(0));
