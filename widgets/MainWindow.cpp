@@ -431,7 +431,22 @@ void MainWindow::exportTo(const QString &path)
             *cancelled = true;
             task->cancel();
         });
+        // A wait (the server's rate limit, a dropped connection) is said, or the bar looks stuck.
+        connect(task, &Task::retryScheduled, progress,
+                [progress](qint64 page, qint64 pages, int delayMs, const QString &reason, bool rateLimited) {
+                    const QString wait =
+                        rateLimited ? tr("Waiting %1 s for the server's rate limit (page %2 of %3)…")
+                                    : reason + QLatin1Char(' ') + tr("Trying again in %1 s (page %2 of %3)…");
+                    if (!progress->property("waiting").toBool())
+                        progress->setProperty("label", progress->labelText());
+                    progress->setProperty("waiting", true);
+                    progress->setLabelText(wait.arg((delayMs + 999) / 1000).arg(page).arg(pages));
+                });
         connect(task, &Task::progress, progress, [progress](qint64 done, qint64 total) {
+            if (progress->property("waiting").toBool()) { // the wait is over
+                progress->setProperty("waiting", false);
+                progress->setLabelText(progress->property("label").toString());
+            }
             progress->setMaximum(int(std::min<qint64>(total, INT_MAX)));
             progress->setValue(int(std::min<qint64>(done, INT_MAX)));
         });
