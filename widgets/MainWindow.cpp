@@ -43,6 +43,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
+#include <QUrl>
 
 #include <algorithm>
 
@@ -316,6 +317,8 @@ void MainWindow::openDemo()
                "(stored in %1). <a href=\"connect\">Connect to a server…</a>")
                 .arg(m_demoPath.toHtmlEscaped()),
             tr("Demo workspace"));
+    // What was notified is remembered per connection: a restart does not announce it again.
+    m_alertMonitor->setMemoryKey(QUrl::fromLocalFile(QFileInfo(m_demoPath).absoluteFilePath()).toString());
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 100);
     m_progress->setFormat(tr("Preparing the demo workspace: %p%"));
@@ -387,6 +390,10 @@ void MainWindow::openProfile(const QString &name)
                 tr("<b>%1</b> — %2")
                     .arg(profile.name.toHtmlEscaped(), profile.serverUrl.toDisplayString().toHtmlEscaped()),
                 profile.name);
+        // Per server, not per profile: an admin's and a viewer's profile of one server see the same
+        // events, and a switch between them announces nothing twice.
+        m_alertMonitor->setMemoryKey(
+            profile.serverUrl.adjusted(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash).toString());
         attachHistory(profile.name);
         m_session->refresh();
         m_alertsPage->reload();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The app's first start, offscreen: the demo workspace opens, labelled as simulated data, and the
 // dashboard fills its five cards and the job table; a refresh keeps the selected job selected.
+#include "AlertMonitor.h"
 #include "AlertsPage.h"
 #include "Charts.h"
 #include "DashboardView.h"
@@ -55,6 +56,9 @@ private slots:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.windowTitle().contains(QStringLiteral("Demo workspace")));
+        // What the demo's alerts notified is remembered for the next start.
+        QCOMPARE(window.alertMonitor()->memoryKey(),
+                 QUrl::fromLocalFile(dir.filePath(QStringLiteral("demo.sqlite"))).toString());
         QSignalSpy updated(window.session(), &Session::snapshotUpdated);
         QVERIFY(updated.wait(60000));
 
