@@ -4,6 +4,9 @@
 #include <QColor>
 #include <QFutureWatcher>
 #include <QLocale>
+#include <QSet>
+#include <QSettings>
+#include <QUrl>
 
 #include <algorithm>
 
@@ -19,6 +22,12 @@ bool newerFirst(const AlertEvent &a, const AlertEvent &b)
 QString when(const QDateTime &t)
 {
     return QLocale().toString(t.toLocalTime(), QLocale::ShortFormat);
+}
+
+/// One group per connection; the key (an address) encoded, '/' being QSettings' separator.
+QString memoryGroup(const QString &key)
+{
+    return QStringLiteral("alertNotifications/") + QString::fromLatin1(QUrl::toPercentEncoding(key));
 }
 
 } // namespace
@@ -238,13 +247,72 @@ void AlertMonitor::poll()
     watcher->setFuture(m_source->fetchAlertEvents(query));
 }
 
+void AlertMonitor::setMemoryKey(const QString &key)
+{
+    m_memoryKey = key;
+    loadMemory();
+}
+
+void AlertMonitor::loadMemory()
+{
+    m_notifiedEvent.clear();
+    m_notifiedRule.clear();
+    if (m_memoryKey.isEmpty())
+        return;
+    QSettings settings;
+    settings.beginGroup(memoryGroup(m_memoryKey));
+    // "id firstSeen at" and "rule at", times in ms since the epoch; anything else is skipped.
+    const auto time = [](const QString &ms, bool *ok) {
+        return QDateTime::fromMSecsSinceEpoch(ms.toLongLong(ok), Qt::UTC);
+    };
+    for (const QString &line : settings.value(QStringLiteral("events")).toStringList()) {
+        const QStringList f = line.split(QLatin1Char(' '));
+        bool ok[3] = {};
+        const qint64 id = f.size() == 3 ? f[0].toLongLong(&ok[0]) : 0;
+        const QDateTime firstSeen = f.size() == 3 ? time(f[1], &ok[1]) : QDateTime();
+        const QDateTime at = f.size() == 3 ? time(f[2], &ok[2]) : QDateTime();
+        if (ok[0] && ok[1] && ok[2])
+            m_notifiedEvent.insert(id, Notified{firstSeen, at});
+    }
+    for (const QString &line : settings.value(QStringLiteral("rules")).toStringList()) {
+        const QStringList f = line.split(QLatin1Char(' '));
+        bool ok[2] = {};
+        const int rule = f.size() == 2 ? f[0].toInt(&ok[0]) : -1;
+        const QDateTime at = f.size() == 2 ? time(f[1], &ok[1]) : QDateTime();
+        if (ok[0] && ok[1])
+            m_notifiedRule.insert(rule, at);
+    }
+}
+
+void AlertMonitor::saveMemory() const
+{
+    if (m_memoryKey.isEmpty())
+        return;
+    QStringList events;
+    for (auto it = m_notifiedEvent.begin(); it != m_notifiedEvent.end(); ++it)
+        events << QStringLiteral("%1 %2 %3")
+                      .arg(it.key())
+                      .arg(it->firstSeen.toMSecsSinceEpoch())
+                      .arg(it->at.toMSecsSinceEpoch());
+    events.sort(); // a stable file, whatever the hash's order
+    QStringList rules;
+    for (auto it = m_notifiedRule.begin(); it != m_notifiedRule.end(); ++it)
+        rules << QStringLiteral("%1 %2").arg(it.key()).arg(it->toMSecsSinceEpoch());
+    rules.sort();
+    QSettings settings;
+    settings.beginGroup(memoryGroup(m_memoryKey));
+    settings.setValue(QStringLiteral("events"), events);
+    settings.setValue(QStringLiteral("rules"), rules);
+}
+
 bool AlertMonitor::due(const AlertEvent &e, const QDateTime &now) const
 {
     if (e.resolvedAt || e.acknowledgedBy)
         return false;
-    const auto last = m_notifiedEvent.constFind(e.id);
-    if (last == m_notifiedEvent.constEnd())
+    const auto notified = m_notifiedEvent.constFind(e.id);
+    if (notified == m_notifiedEvent.constEnd())
         return true;
+    const QDateTime &last = notified->at;
     const AlertRule *rule = m_config ? m_config->rule(e.rule) : nullptr;
     if (!rule)
         return false;
@@ -252,9 +320,9 @@ bool AlertMonitor::due(const AlertEvent &e, const QDateTime &now) const
     case NotificationCadence::Immediate:
         return false;
     case NotificationCadence::Hourly:
-        return last.value().secsTo(now) >= 3600;
+        return last.secsTo(now) >= 3600;
     case NotificationCadence::Daily:
-        return last.value().secsTo(now) >= 86400;
+        return last.secsTo(now) >= 86400;
     }
     return false;
 }
@@ -277,20 +345,51 @@ void AlertMonitor::onEvents(const AlertEventPage &page)
         QList<AlertEvent> show;
         QList<AlertEvent> oldestFirst = page.events;
         std::reverse(oldestFirst.begin(), oldestFirst.end());
+        qint64 highestBefore = m_highestSeen;
+        bool changed = false;
+        QSet<qint64> listed;
         for (const AlertEvent &e : oldestFirst) {
-            if (!m_seenFirstPage && e.firstSeen.secsTo(now) > 15 * 60 && !m_notifiedEvent.contains(e.id)) {
-                m_notifiedEvent[e.id] = now; // backlog: its cadence counts from here
+            listed.insert(e.id);
+            m_highestSeen = std::max(m_highestSeen, e.id);
+            auto known = m_notifiedEvent.find(e.id);
+            if (known != m_notifiedEvent.end() && known->firstSeen != e.firstSeen) {
+                // Another event under a remembered id: the server's database was replaced, and ids
+                // say nothing about what existed before.
+                m_notifiedEvent.erase(known);
+                known = m_notifiedEvent.end();
+                highestBefore = 0;
+                m_highestSeen = e.id;
+            }
+            const bool backlog =
+                (!m_seenFirstPage && e.firstSeen.secsTo(now) > 15 * 60) || e.id <= highestBefore;
+            if (known == m_notifiedEvent.end() && backlog) {
+                m_notifiedEvent.insert(e.id, Notified{e.firstSeen, now}); // its cadence counts from here
+                changed = true;
                 continue;
             }
             if (!due(e, now))
                 continue;
-            m_notifiedEvent[e.id] = now; // shown, or skipped by suppression: not delayed either way
+            // Shown, or skipped by suppression: not delayed either way.
+            m_notifiedEvent.insert(e.id, Notified{e.firstSeen, now});
+            changed = true;
             const auto ruleLast = m_notifiedRule.constFind(int(e.rule));
             if (window > 0 && ruleLast != m_notifiedRule.constEnd() && ruleLast.value().secsTo(now) < window)
                 continue;
             m_notifiedRule[int(e.rule)] = now;
             show << e;
         }
+        // Only what is listed is remembered (a page: at most 100): a resolved event does not come
+        // back, and one that does (from past the page) has an id at most one seen, so is no news.
+        for (auto it = m_notifiedEvent.begin(); it != m_notifiedEvent.end();) {
+            if (listed.contains(it.key())) {
+                ++it;
+            } else {
+                it = m_notifiedEvent.erase(it);
+                changed = true;
+            }
+        }
+        if (changed)
+            saveMemory(); // before the notification, so a crash cannot repeat it
         if (!show.isEmpty())
             emit notify(show);
         m_seenFirstPage = true;

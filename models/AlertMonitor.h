@@ -66,8 +66,11 @@ private:
  * alertRefreshInterval) and the configuration every minute, keeps the list for the alerts page, and
  * decides which events to show as desktop notifications — the contract's cadence (immediate: once;
  * hourly/daily: again while unresolved and unacknowledged), suppression window per rule, and only when
- * the configuration's channels include `desktop`. What it decided is remembered for the session, so a
- * poll never notifies the same thing twice.
+ * the configuration's channels include `desktop`. What it decided is remembered, so a poll never
+ * notifies the same thing twice: for the monitor's life, and with a memory key (setMemoryKey) across
+ * monitors of the same connection too — an app restart or a switch back to the connection does not
+ * announce the alerts it already announced. An event missing from the first page (over 100 active)
+ * that turns up later, below an id already seen, existed then: backlog too.
  */
 class AlertMonitor : public QObject
 {
@@ -88,6 +91,12 @@ public:
     void refresh();
     /// Acknowledges `id` on the source; `acknowledged` follows.
     void acknowledge(qint64 id);
+    /// Remembers what was notified, and when, under `key` in QSettings — one key per connection (the
+    /// server's address, the demo workspace's file), so another monitor of it (after a restart, or
+    /// switching back) goes on where this one left off. Call before the first poll. Only the events
+    /// of the last page are kept, at most 100.
+    void setMemoryKey(const QString &key);
+    QString memoryKey() const { return m_memoryKey; }
     /// For tests: the clock cadence and suppression use.
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
 
@@ -105,6 +114,14 @@ private:
     void loadConfig();
     void onEvents(const AlertEventPage &page);
     bool due(const AlertEvent &event, const QDateTime &now) const;
+    void loadMemory();
+    void saveMemory() const;
+
+    struct Notified
+    {
+        QDateTime firstSeen; ///< with the id, which event: a replaced server database reuses ids
+        QDateTime at;        ///< when it was last shown (or taken as backlog)
+    };
 
     QPointer<DataSource> m_source;
     AlertEventsModel m_model;
@@ -115,9 +132,11 @@ private:
     int m_polls = 0;
     std::optional<AlertConfig> m_config;
     std::optional<ApiError> m_lastError;
-    QHash<qint64, QDateTime> m_notifiedEvent; ///< event id → when it was last shown
-    QHash<int, QDateTime> m_notifiedRule;     ///< rule → when any of its events was last shown
-    bool m_seenFirstPage = false;             ///< the first answer's older events are a backlog, not news
+    QHash<qint64, Notified> m_notifiedEvent; ///< event id → when it was last shown
+    QHash<int, QDateTime> m_notifiedRule;    ///< rule → when any of its events was last shown
+    bool m_seenFirstPage = false;            ///< the first answer's older events are a backlog, not news
+    qint64 m_highestSeen = 0;                ///< the highest event id this monitor has handled
+    QString m_memoryKey;
     std::function<QDateTime()> m_clock = [] {
         return QDateTime::currentDateTimeUtc();
     };

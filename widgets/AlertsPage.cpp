@@ -16,14 +16,17 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTimer>
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace batchmon {
@@ -75,6 +78,19 @@ std::optional<double> number(const QString &text)
         return std::nullopt;
     return v;
 }
+
+/// As tall as what it holds when there is room: QScrollArea's own hint stops at 24 lines of text,
+/// which would give the rules a scroll bar even in a tall window.
+class FittingScrollArea : public QScrollArea
+{
+public:
+    using QScrollArea::QScrollArea;
+    QSize sizeHint() const override
+    {
+        const int frame = 2 * frameWidth();
+        return (widget() ? widget()->sizeHint() : QSize()) + QSize(frame, frame);
+    }
+};
 
 } // namespace
 
@@ -134,9 +150,18 @@ AlertsPage::AlertsPage(Session *session, AlertMonitor *monitor, QWidget *parent)
       m_status(new QLabel(this)), m_readOnly(new QLabel(this)), m_table(new QTableView(this)),
       m_showResolved(new QCheckBox(tr("Show &resolved alerts too"), this)),
       m_ack(new QPushButton(tr("Ac&knowledge"), this)), m_listStatus(new QLabel(this)),
-      m_preview(new QLabel(this)), m_previewTimer(new QTimer(this))
+      m_previewStatus(new QLabel(this)), m_previewList(new QListWidget(this)),
+      m_previewTimer(new QTimer(this))
 {
     auto *layout = new QVBoxLayout(this);
+    // The rules, channels and preview scroll when the window is short (a 1366×768 laptop): the page's
+    // minimum is then the scroll area's, not the ~480 px they need (more with a desktop's fonts).
+    auto *settings = new QWidget;
+    auto *settingsLayout = new QVBoxLayout(settings);
+    settingsLayout->setContentsMargins(0, 0, 0, 0);
+    auto *scroll = new FittingScrollArea(this);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
 
     auto *rules = new QGroupBox(tr("Rules"), this);
     auto *grid = new QGridLayout(rules);
@@ -189,7 +214,7 @@ AlertsPage::AlertsPage(Session *session, AlertMonitor *monitor, QWidget *parent)
         connect(row.cadence, &QComboBox::currentIndexChanged, this, &AlertsPage::validate);
     }
     grid->setColumnStretch(1, 1);
-    layout->addWidget(rules);
+    settingsLayout->addWidget(rules);
 
     auto *channels = new QGroupBox(tr("Notifications"), this);
     auto *channelGrid = new QGridLayout(channels);
@@ -220,15 +245,26 @@ AlertsPage::AlertsPage(Session *session, AlertMonitor *monitor, QWidget *parent)
     channelGrid->setColumnStretch(1, 1);
     connect(m_webhook, &QLineEdit::textChanged, this, &AlertsPage::validate);
     connect(m_quiet, &QSpinBox::valueChanged, this, &AlertsPage::validate);
-    layout->addWidget(channels);
+    settingsLayout->addWidget(channels);
 
     // What the edited rules would raise right now, before they are applied.
     auto *previewBox = new QGroupBox(tr("Would fire now with these rules"), this);
     auto *previewLayout = new QVBoxLayout(previewBox);
-    m_preview->setWordWrap(true);
-    m_preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    previewLayout->addWidget(m_preview);
-    layout->addWidget(previewBox);
+    m_previewStatus->setWordWrap(true);
+    m_previewStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    previewLayout->addWidget(m_previewStatus);
+    // A list, not a label with a line per condition: on a busy server 59 of them made the page (and
+    // with it the window) 1452 px tall. It grows with its lines up to kPreviewRows and then scrolls.
+    m_previewList->setUniformItemSizes(true);
+    m_previewList->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_previewList->setTextElideMode(Qt::ElideRight);
+    m_previewList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_previewList->hide();
+    previewLayout->addWidget(m_previewList);
+    setTabOrder(m_quiet, m_previewList);
+    settingsLayout->addWidget(previewBox);
+    scroll->setWidget(settings);
+    layout->addWidget(scroll);
     m_previewTimer->setSingleShot(true);
     m_previewTimer->setInterval(400); // after typing pauses, not at every key
     connect(m_previewTimer, &QTimer::timeout, this, &AlertsPage::askPreview);
@@ -261,6 +297,10 @@ AlertsPage::AlertsPage(Session *session, AlertMonitor *monitor, QWidget *parent)
     m_table->setTabKeyNavigation(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(AlertEventsModel::Message, QHeaderView::Stretch);
+    // Six alerts at least, however short the window: the rules above scroll first.
+    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height() +
+                              6 * m_table->verticalHeader()->defaultSectionSize() +
+                              2 * m_table->frameWidth());
     listLayout->addWidget(m_table);
     layout->addWidget(list, 1);
     connect(m_showResolved, &QCheckBox::toggled, m_monitor, &AlertMonitor::setShowResolved);
@@ -399,7 +439,7 @@ void AlertsPage::askPreview()
 {
     const auto edited = editedConfig();
     if (!edited || !m_session->source()) {
-        m_preview->setText(m_stored ? tr("Correct the values above to see what would fire.") : QString());
+        showPreview(m_stored ? tr("Correct the values above to see what would fire.") : QString());
         return;
     }
     const quint64 generation = ++m_previewGeneration;
@@ -410,7 +450,7 @@ void AlertsPage::askPreview()
             return; // the user typed on
         const ApiResult<AlertPreview> r = watcher->future().result();
         if (!r.ok()) {
-            m_preview->setText(tr("No preview: %1").arg(r.error().userMessage()));
+            showPreview(tr("No preview: %1").arg(r.error().userMessage()));
             emit previewed(false);
             return;
         }
@@ -421,15 +461,42 @@ void AlertsPage::askPreview()
                               c.jobId && !c.message.contains(*c.jobId)
                                   ? tr("%1 (job %2)").arg(c.message, *c.jobId)
                                   : c.message);
-        m_preview->setText(lines.isEmpty() ? tr("Nothing would fire now.") : lines.join(QLatin1Char('\n')));
+        showPreview(lines.isEmpty() ? tr("Nothing would fire now.") : QString(), lines);
         emit previewed(true);
     });
     watcher->setFuture(m_session->source()->previewAlerts(*edited));
 }
 
+void AlertsPage::showPreview(const QString &status, const QStringList &lines)
+{
+    m_previewStatus->setText(status);
+    m_previewStatus->setVisible(!status.isEmpty());
+    m_previewList->clear();
+    for (const QString &line : lines) {
+        auto *item = new QListWidgetItem(line, m_previewList);
+        item->setToolTip(line); // the whole line, when the list's width elides it
+    }
+    m_previewList->setVisible(!lines.isEmpty());
+    if (lines.isEmpty())
+        return;
+    // As tall as its lines, up to kPreviewRows; at least kPreviewMinRows when the page is short.
+    constexpr int kPreviewRows = 8;
+    constexpr int kPreviewMinRows = 3;
+    const int row = m_previewList->sizeHintForRow(0);
+    const int frame = 2 * m_previewList->frameWidth();
+    const int rows = int(lines.size());
+    m_previewList->setMaximumHeight(std::min(rows, kPreviewRows) * row + frame);
+    m_previewList->setMinimumHeight(std::min(rows, kPreviewMinRows) * row + frame);
+}
+
 QString AlertsPage::previewText() const
 {
-    return m_preview->text();
+    if (m_previewList->count() == 0)
+        return m_previewStatus->text();
+    QStringList lines;
+    for (int i = 0; i < m_previewList->count(); ++i)
+        lines << m_previewList->item(i)->text();
+    return lines.join(QLatin1Char('\n'));
 }
 
 void AlertsPage::updateButtons()

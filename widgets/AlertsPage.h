@@ -12,6 +12,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QListWidget;
 class QPushButton;
 class QSpinBox;
 class QTableView;
@@ -69,6 +70,8 @@ public:
     /// What would fire now under the edited rules (the source evaluates them without recording), one
     /// line each, or why there is nothing to show.
     QString previewText() const;
+    /// The preview's lines: a list that scrolls, however many conditions would fire.
+    QListWidget *previewList() const { return m_previewList; }
 
 public slots:
     void reload();
@@ -87,6 +90,7 @@ private:
     void updateButtons();
     void setStatus(const QString &text, bool error);
     void askPreview();
+    void showPreview(const QString &status, const QStringList &lines = {});
 
     struct Row
     {
@@ -112,7 +116,8 @@ private:
     QCheckBox *m_showResolved;
     QPushButton *m_ack;
     QLabel *m_listStatus;
-    QLabel *m_preview;
+    QLabel *m_previewStatus; ///< why there is no list ("Nothing would fire now.", an error)
+    QListWidget *m_previewList;
     QTimer *m_previewTimer;
     quint64 m_previewGeneration = 0;
     std::optional<AlertConfig> m_stored;

@@ -41,7 +41,11 @@
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
+#include <QUrl>
+
+#include <algorithm>
 
 namespace batchmon {
 
@@ -168,8 +172,11 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
     statusBar()->addPermanentWidget(m_identity);
     connect(m_profiles, &ProfileStore::profilesChanged, this, &MainWindow::rebuildConnectionsMenu);
 
-    // Where the user left it; the first time 1280×800, or less on a smaller screen (frame included).
-    if (!restoreGeometry(QSettings().value(QStringLiteral("window/geometry")).toByteArray())) {
+    // Where the user left it, inside the screen; the first time 1280×800, or less on a smaller screen
+    // (frame included).
+    if (restoreGeometry(QSettings().value(QStringLiteral("window/geometry")).toByteArray())) {
+        fitIntoScreen();
+    } else {
         const QRect screen = QGuiApplication::primaryScreen()
                                  ? QGuiApplication::primaryScreen()->availableGeometry()
                                  : QRect(0, 0, 1280, 800);
@@ -180,6 +187,37 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
         openProfile(last);
     else
         openDemo();
+}
+
+void MainWindow::fitIntoScreen()
+{
+    if (windowState() & (Qt::WindowMaximized | Qt::WindowFullScreen))
+        return; // the window manager fits those
+    QScreen *screen = QGuiApplication::screenAt(frameGeometry().center());
+    if (!screen)
+        screen = this->screen();
+    if (!screen)
+        return;
+    // Qt 6.4 restores a saved geometry as it was: one saved on a bigger monitor, or while a page made
+    // the window 1452 px tall, would open past an 800 px screen's edges, the status bar out of reach.
+    const QRect frame = frameGeometry();
+    QMargins margins(geometry().left() - frame.left(), geometry().top() - frame.top(),
+                     frame.right() - geometry().right(), frame.bottom() - geometry().bottom());
+    if (margins.isNull()) { // not shown yet: the window manager's frame is a guess
+        const int border = style()->pixelMetric(QStyle::PM_MdiSubWindowFrameWidth, nullptr, this);
+        margins = QMargins(border, style()->pixelMetric(QStyle::PM_TitleBarHeight, nullptr, this) + border,
+                           border, border);
+    }
+    const QRect inside = screen->availableGeometry().marginsRemoved(margins);
+    if (inside.width() <= 0 || inside.height() <= 0)
+        return;
+    QRect fitted = geometry();
+    fitted.setWidth(std::min(fitted.width(), inside.width()));
+    fitted.setHeight(std::min(fitted.height(), inside.height()));
+    fitted.moveLeft(std::clamp(fitted.left(), inside.left(), inside.right() + 1 - fitted.width()));
+    fitted.moveTop(std::clamp(fitted.top(), inside.top(), inside.bottom() + 1 - fitted.height()));
+    if (fitted != geometry())
+        setGeometry(fitted);
 }
 
 MainWindow::~MainWindow()
@@ -296,6 +334,8 @@ void MainWindow::openDemo()
                "(stored in %1). <a href=\"connect\">Connect to a server…</a>")
                 .arg(m_demoPath.toHtmlEscaped()),
             tr("Demo workspace"));
+    // What was notified is remembered per connection: a restart does not announce it again.
+    m_alertMonitor->setMemoryKey(QUrl::fromLocalFile(QFileInfo(m_demoPath).absoluteFilePath()).toString());
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 100);
     m_progress->setFormat(tr("Preparing the demo workspace: %p%"));
@@ -367,6 +407,10 @@ void MainWindow::openProfile(const QString &name)
                 tr("<b>%1</b> — %2")
                     .arg(profile.name.toHtmlEscaped(), profile.serverUrl.toDisplayString().toHtmlEscaped()),
                 profile.name);
+        // Per server, not per profile: an admin's and a viewer's profile of one server see the same
+        // events, and a switch between them announces nothing twice.
+        m_alertMonitor->setMemoryKey(
+            profile.serverUrl.adjusted(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash).toString());
         attachHistory(profile.name);
         m_session->refresh();
         m_alertsPage->reload();

@@ -102,6 +102,8 @@ protected:
 
 private:
     void closeConnection();
+    /// Brings a restored geometry inside the screen's available area (size first, then position).
+    void fitIntoScreen();
     /// Shows `source`; an exported file (`readOnlyFile`) gets the dashboard only.
     void install(DataSource *source, const QString &banner, const QString &title, bool readOnlyFile = false);
     void addRecentFile(const QString &path);

@@ -6,8 +6,13 @@
 
 #include <QAbstractItemModelTester>
 #include <QItemSelectionModel>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
+
+#include <memory>
 
 using namespace batchmon;
 
@@ -37,6 +42,7 @@ class TestAlertMonitor : public QObject
     Q_OBJECT
 
     QDateTime m_now = kT0;
+    QTemporaryDir m_settings; ///< QSettings() writes here, not in the user's configuration
 
     /// One poll; the notifications it decided.
     static QList<AlertEvent> poll(AlertMonitor &monitor)
@@ -57,7 +63,25 @@ class TestAlertMonitor : public QObject
         return out;
     }
 
+    /// A monitor of `source` as MainWindow makes one for a connection: `key` names the connection.
+    std::unique_ptr<AlertMonitor> open(FixedSource *source, const QString &key)
+    {
+        auto monitor = std::make_unique<AlertMonitor>(source);
+        monitor->setClock([this] { return m_now; });
+        monitor->setMemoryKey(key);
+        return monitor;
+    }
+
 private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_settings.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settings.path());
+    }
+
+    void init() { m_now = kT0; }
+
     void modelUpdatesInPlace()
     {
         AlertEventsModel model;
@@ -155,6 +179,97 @@ private slots:
         source.events << alert(3, AlertRuleId::BatchFailure, 10,
                                QStringLiteral("batch-job-3")); // late to arrive
         QCOMPARE(ids(poll(monitor)), (QList<qint64>{3}));      // after the first page, anything new is news
+    }
+
+    void notifiedOncePerConnection()
+    {
+        // The tester's case: the same alerts announced as new at every start and every switch back to
+        // the server, each connection's monitor being new and the backlog rule counting only events
+        // older than 15 minutes (a server evaluates its backfill once, at its start).
+        FixedSource source;
+        source.alertConfig.notificationChannels = {NotificationChannel::Desktop};
+        source.events = {alert(1, AlertRuleId::BatchFailure, 0, QStringLiteral("batch-job-1")),
+                         alert(2, AlertRuleId::BatchFailure, 55, QStringLiteral("batch-job-2"))};
+        const QString server = QStringLiteral("https://batchmon.example.com:8443/api");
+        m_now = kT0.addSecs(3600); // 1 started an hour ago (backlog), 2 five minutes ago (news)
+        {
+            auto monitor = open(&source, server);
+            QCOMPARE(ids(poll(*monitor)), (QList<qint64>{2}));
+            QCOMPARE(monitor->activeCount(), 2);
+            m_now = m_now.addSecs(60);
+            source.events << alert(3, AlertRuleId::BatchFailure, 60, QStringLiteral("batch-job-3"));
+            QCOMPARE(ids(poll(*monitor)), (QList<qint64>{3})); // starts later: news, once
+            QCOMPARE(poll(*monitor), QList<AlertEvent>());
+        }
+        // The app restarts, or the user switches back, two minutes on: the same active alerts are
+        // counted, not announced again.
+        m_now = m_now.addSecs(120);
+        for (int again = 0; again < 2; ++again) {
+            auto monitor = open(&source, server);
+            QCOMPARE(poll(*monitor), QList<AlertEvent>());
+            QCOMPARE(monitor->activeCount(), 3);
+        }
+        // One that started while the app was closed is news, once, whichever monitor sees it first.
+        source.events << alert(4, AlertRuleId::HighErrorRate, 62);
+        {
+            auto monitor = open(&source, server);
+            QCOMPARE(ids(poll(*monitor)), (QList<qint64>{4}));
+            QCOMPARE(poll(*monitor), QList<AlertEvent>());
+        }
+        QCOMPARE(poll(*open(&source, server)), QList<AlertEvent>());
+
+        // Another connection has a memory of its own: at its first look 2, 3 and 4 are young (news),
+        // 1 is the backlog. (FixedSource lists oldest first, the monitor notifies in reverse.)
+        QCOMPARE(ids(poll(*open(&source, QStringLiteral("file:///home/u/demo.sqlite")))),
+                 (QList<qint64>{4, 3, 2}));
+        // The server's database replaced (ids start again): a remembered id with another firstSeen is
+        // another event.
+        source.events = {alert(2, AlertRuleId::BatchFailure, 63, QStringLiteral("batch-job-8"))};
+        QCOMPARE(ids(poll(*open(&source, server))), (QList<qint64>{2}));
+        // Forgotten events (resolved: no longer listed) are not kept.
+        QCOMPARE(QSettings()
+                     .value(QStringLiteral("alertNotifications/%1/events")
+                                .arg(QString::fromLatin1(QUrl::toPercentEncoding(server))))
+                     .toStringList()
+                     .size(),
+                 1);
+    }
+
+    void cadenceGoesOnAfterARestart()
+    {
+        // longProcessingTime is hourly: a restart within the hour is quiet, one after it reminds once.
+        FixedSource source;
+        source.alertConfig.notificationChannels = {NotificationChannel::Desktop};
+        source.events = {alert(1, AlertRuleId::LongProcessingTime, 0, QStringLiteral("batch-job-1"))};
+        const QString key = QStringLiteral("http://127.0.0.1:8080");
+        m_now = kT0.addSecs(60);
+        QCOMPARE(ids(poll(*open(&source, key))), (QList<qint64>{1}));
+        m_now = kT0.addSecs(20 * 60);
+        QCOMPARE(poll(*open(&source, key)), QList<AlertEvent>());
+        m_now = kT0.addSecs(61 * 60);
+        auto monitor = open(&source, key);
+        QCOMPARE(ids(poll(*monitor)), (QList<qint64>{1}));
+        QCOMPARE(poll(*monitor), QList<AlertEvent>());
+    }
+
+    void laterPagesAreBacklog()
+    {
+        // Over 100 active alerts: the first page holds the newest ids. One from a later page that
+        // turns up (an alert above it resolved) existed when the app looked: not news, however young.
+        FixedSource source;
+        source.alertConfig.notificationChannels = {NotificationChannel::Desktop};
+        source.events = {alert(7, AlertRuleId::BatchFailure, 0, QStringLiteral("batch-job-7"))};
+        m_now = kT0.addSecs(3600);
+        AlertMonitor monitor(&source);
+        monitor.setClock([this] { return m_now; });
+        QCOMPARE(poll(monitor), QList<AlertEvent>()); // backlog
+        source.events << alert(5, AlertRuleId::BatchFailure, 58, QStringLiteral("batch-job-5"));
+        QCOMPARE(poll(monitor), QList<AlertEvent>());
+        source.events << alert(8, AlertRuleId::BatchFailure, 59, QStringLiteral("batch-job-8"));
+        QCOMPARE(ids(poll(monitor)), (QList<qint64>{8}));
+        // The server's database replaced meanwhile: ids start again, and 5 is another event.
+        source.events = {alert(5, AlertRuleId::BatchFailure, 59, QStringLiteral("batch-job-2"))};
+        QCOMPARE(ids(poll(monitor)), (QList<qint64>{5}));
     }
 
     void onlyWithTheDesktopChannel()

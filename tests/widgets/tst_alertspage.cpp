@@ -13,7 +13,9 @@
 #include <QDBusConnectionInterface>
 #include <QItemSelectionModel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QSystemTrayIcon>
@@ -153,6 +155,56 @@ private slots:
         QCOMPARE(source.alertConfig.rule(AlertRuleId::HighErrorRate)->threshold, 10.0); // nothing applied
         page.thresholdEdit(AlertRuleId::HighErrorRate)->setText(QStringLiteral("500"));
         QTRY_COMPARE(page.previewText(), QStringLiteral("Correct the values above to see what would fire."));
+    }
+
+    void manyAlertsFitTheScreen()
+    {
+        // 150 conditions that would fire and 150 alerts: the page still fits a 1280×800 screen (its
+        // minimum height once was 1452 px, the preview being one label with a line per condition,
+        // and the window grew past the screen for good).
+        FixedSource source;
+        for (int i = 1; i <= 150; ++i) {
+            AlertEvent e = alert(i, AlertRuleId::HighErrorRate, Severity::High,
+                                 QStringLiteral("Error rate %1 % > 10 %").arg(20 + i));
+            e.observedValue = 20 + i;
+            source.events << e;
+        }
+        Session session(&source);
+        AlertMonitor monitor(&source);
+        AlertsPage page(&session, &monitor);
+        QSignalSpy loaded(&page, &AlertsPage::loaded);
+        QSignalSpy previewed(&page, &AlertsPage::previewed);
+        QSignalSpy updated(&monitor, &AlertMonitor::updated);
+        page.reload();
+        monitor.refresh();
+        QVERIFY(loaded.wait(5000));
+        QVERIFY(previewed.wait(5000));
+        QTRY_VERIFY(!updated.isEmpty());
+        QCOMPARE(page.previewText().count(QLatin1Char('\n')), 149); // all 150 lines are there
+        QCOMPARE(page.alertsTable()->model()->rowCount(), 150);
+
+        QVERIFY2(page.minimumSizeHint().height() <= 600,
+                 qPrintable(QString::number(page.minimumSizeHint().height())));
+        QVERIFY2(page.minimumSizeHint().width() <= 1240,
+                 qPrintable(QString::number(page.minimumSizeHint().width())));
+        // What the user sees in the page of a 1280×800 window (~690 px) or a shorter one: Apply and at
+        // least five alerts inside it, the rules and the preview scrolling.
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QTableView *alerts = page.alertsTable();
+        for (int height : {690, 600, page.minimumSizeHint().height()}) {
+            page.resize(1240, height);
+            QTRY_COMPARE(page.height(), height);
+            const QRect apply(page.applyButton()->mapTo(&page, QPoint()), page.applyButton()->size());
+            QVERIFY2(page.rect().contains(apply), qPrintable(QString::number(height)));
+            const QRect table(alerts->mapTo(&page, QPoint()), alerts->size());
+            QVERIFY2(page.rect().contains(table), qPrintable(QString::number(height)));
+            QVERIFY2(alerts->viewport()->height() >= 5 * alerts->rowHeight(0),
+                     qPrintable(QString::number(height)));
+        }
+        page.resize(1240, 690);
+        QTRY_VERIFY(page.previewList()->isVisible());
+        QVERIFY(page.previewList()->verticalScrollBar()->maximum() > 0);
     }
 
     void alertsListAndAcknowledge()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The app's first start, offscreen: the demo workspace opens, labelled as simulated data, and the
 // dashboard fills its five cards and the job table; a refresh keeps the selected job selected.
+#include "AlertMonitor.h"
+#include "AlertsPage.h"
 #include "Charts.h"
 #include "DashboardView.h"
 #include "JobDetailsDialog.h"
@@ -21,6 +23,7 @@
 #include <QDropEvent>
 #include <QFile>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QImage>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -29,6 +32,7 @@
 #include <QMimeData>
 #include <QProgressDialog>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -68,6 +72,9 @@ private slots:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.windowTitle().contains(QStringLiteral("Demo workspace")));
+        // What the demo's alerts notified is remembered for the next start.
+        QCOMPARE(window.alertMonitor()->memoryKey(),
+                 QUrl::fromLocalFile(dir.filePath(QStringLiteral("demo.sqlite"))).toString());
         QSignalSpy updated(window.session(), &Session::snapshotUpdated);
         QVERIFY(updated.wait(60000));
 
@@ -228,6 +235,38 @@ private slots:
             for (int x = 0; x < shot.width(); x += 7)
                 differing += shot.pixel(x, y) != corner;
         QVERIFY(differing > 500);
+    }
+
+    /// A saved geometry taller than the screen (a window the alerts page once made 1452 px tall, or one
+    /// from a bigger monitor) is brought inside the screen when restored, and the window's content does
+    /// not ask for more than the screen has.
+    void restoredGeometryFitsTheScreen()
+    {
+        QTemporaryDir dir;
+        const QRect available = QGuiApplication::primaryScreen()->availableGeometry();
+        {
+            QWidget tall;
+            tall.setGeometry(available.x() + 20, available.y() + 40, available.width() + 440,
+                             available.height() + 652);
+            QSettings().setValue(QStringLiteral("window/geometry"), tall.saveGeometry());
+        }
+        MemoryCredentialStore credentials;
+        ProfileStore profiles(dir.filePath(QStringLiteral("settings.ini")), &credentials);
+        MainWindow window(dir.filePath(QStringLiteral("demo.sqlite")), &profiles);
+        QSettings().remove(QStringLiteral("window/geometry"));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY2(available.contains(window.frameGeometry()),
+                 qPrintable(QStringLiteral("%1×%2 at %3,%4")
+                                .arg(window.frameGeometry().width())
+                                .arg(window.frameGeometry().height())
+                                .arg(window.frameGeometry().x())
+                                .arg(window.frameGeometry().y())));
+        window.pages()->setCurrentWidget(window.alertsPage());
+        QVERIFY2(window.minimumSizeHint().height() <= available.height(),
+                 qPrintable(QString::number(window.minimumSizeHint().height())));
+        QTRY_VERIFY(available.contains(window.frameGeometry()));
+        QCOMPARE(available.size(), QSize(1280, 800));
     }
 
     /// Offline review: an export opened (File ▸ Open, a dropped file) shows the same dashboard read
@@ -410,5 +449,24 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestMainWindow)
+// The tester's screen, 1280×800, rather than the offscreen platform's 800×800 (narrower than the
+// dashboard's minimum width), unless the tests run on a real display.
+int main(int argc, char **argv)
+{
+    QTemporaryDir dir;
+    const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
+    if (platform.isEmpty() || platform == "offscreen") {
+        QFile config(dir.filePath(QStringLiteral("screens.json")));
+        if (!config.open(QIODevice::WriteOnly) ||
+            config.write(R"({"screens": [{"name": "tester", "x": 0, "y": 0, "width": 1280, "height": 800,
+                             "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]})") < 0)
+            qFatal("cannot write %s", qPrintable(config.fileName()));
+        config.close();
+        qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + QFile::encodeName(config.fileName()));
+    }
+    QApplication app(argc, argv);
+    QTEST_SET_MAIN_SOURCE_PATH
+    TestMainWindow test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_mainwindow.moc"
