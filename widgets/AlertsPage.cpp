@@ -8,6 +8,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFontMetrics>
 #include <QFutureWatcher>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -21,6 +22,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
+#include <QStyle>
 #include <QTableView>
 #include <QTimer>
 #include <QUrl>
@@ -261,10 +263,10 @@ AlertsPage::AlertsPage(Session *session, AlertMonitor *monitor, QWidget *parent)
     m_previewList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_previewList->hide();
     previewLayout->addWidget(m_previewList);
-    setTabOrder(m_quiet, m_previewList);
     settingsLayout->addWidget(previewBox);
     scroll->setWidget(settings);
     layout->addWidget(scroll);
+    setTabOrder(m_quiet, m_previewList); // once both are in this window
     m_previewTimer->setSingleShot(true);
     m_previewTimer->setInterval(400); // after typing pauses, not at every key
     connect(m_previewTimer, &QTimer::timeout, this, &AlertsPage::askPreview);
@@ -295,11 +297,37 @@ AlertsPage::AlertsPage(Session *session, AlertMonitor *monitor, QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->setAlternatingRowColors(true);
     m_table->setTabKeyNavigation(false);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // The columns are as wide as their widest cell over all rows (ResizeToContents measures only the
+    // rows in view, and a page laid out while hidden or squeezed cut them to "B…"); the message takes
+    // the rest.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->horizontalHeader()->setSectionResizeMode(AlertEventsModel::Message, QHeaderView::Stretch);
-    // Six alerts at least, however short the window: the rules above scroll first.
+    m_table->setWordWrap(false);
+    const auto fitColumns = [this] {
+        const QAbstractItemModel *model = m_table->model();
+        const QFontMetrics metrics(m_table->font());
+        const int padding =
+            2 * m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 12;
+        for (int c = 0; c < model->columnCount(); ++c) {
+            if (c == AlertEventsModel::Message)
+                continue;
+            const QFontMetrics bold(m_table->horizontalHeader()->font());
+            int width = bold.horizontalAdvance(model->headerData(c, Qt::Horizontal).toString()) + 2 * padding;
+            for (int r = 0; r < model->rowCount(); ++r)
+                width = std::max(width,
+                                 metrics.horizontalAdvance(model->index(r, c).data().toString()) + padding);
+            m_table->horizontalHeader()->resizeSection(c, width);
+        }
+    };
+    connect(m_table->model(), &QAbstractItemModel::modelReset, this, fitColumns);
+    connect(m_table->model(), &QAbstractItemModel::rowsInserted, this, fitColumns);
+    connect(m_table->model(), &QAbstractItemModel::dataChanged, this, fitColumns);
+    fitColumns();
+    // Five alerts at least, however short the window: the rules above scroll first. Its own size hint
+    // is ignored, so the rules and preview get theirs first and the alerts take what is left.
+    m_table->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Ignored);
     m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height() +
-                              6 * m_table->verticalHeader()->defaultSectionSize() +
+                              5 * m_table->verticalHeader()->defaultSectionSize() +
                               2 * m_table->frameWidth());
     listLayout->addWidget(m_table);
     layout->addWidget(list, 1);
@@ -480,7 +508,7 @@ void AlertsPage::showPreview(const QString &status, const QStringList &lines)
     if (lines.isEmpty())
         return;
     // As tall as its lines, up to kPreviewRows; at least kPreviewMinRows when the page is short.
-    constexpr int kPreviewRows = 8;
+    constexpr int kPreviewRows = 4;
     constexpr int kPreviewMinRows = 3;
     const int row = m_previewList->sizeHintForRow(0);
     const int frame = 2 * m_previewList->frameWidth();

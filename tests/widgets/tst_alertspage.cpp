@@ -11,6 +11,7 @@
 #include <QComboBox>
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
+#include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -205,6 +206,20 @@ private slots:
         page.resize(1240, 690);
         QTRY_VERIFY(page.previewList()->isVisible());
         QVERIFY(page.previewList()->verticalScrollBar()->maximum() > 0);
+        // Every column but the message is as wide as what it holds (none cut to "B…").
+        QTest::qWait(50);
+        for (int c = 0; c < alerts->model()->columnCount(); ++c) {
+            if (c == AlertEventsModel::Message)
+                continue;
+            const QString text = alerts->model()->index(0, c).data().toString();
+            const int needed = alerts->fontMetrics().horizontalAdvance(text);
+            QVERIFY2(alerts->horizontalHeader()->sectionSize(c) >= needed,
+                     qPrintable(QStringLiteral("column %1 \"%2\": %3 px for %4")
+                                    .arg(c)
+                                    .arg(text)
+                                    .arg(alerts->horizontalHeader()->sectionSize(c))
+                                    .arg(needed)));
+        }
     }
 
     void alertsListAndAcknowledge()
