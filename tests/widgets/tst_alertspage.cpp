@@ -13,6 +13,7 @@
 #include <QDBusConnectionInterface>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
@@ -20,6 +21,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QSystemTrayIcon>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -219,6 +221,39 @@ private slots:
                                     .arg(text)
                                     .arg(alerts->horizontalHeader()->sectionSize(c))
                                     .arg(needed)));
+        }
+    }
+
+    /// Filled while it was a hidden tab, then shown (as in the app): no column is cut to "B…".
+    void columnsFitWhenShownLater()
+    {
+        FixedSource source;
+        for (int i = 1; i <= 5; ++i)
+            source.events << alert(i, AlertRuleId::BatchFailure, Severity::Critical,
+                                   QStringLiteral("batch-job-%1: all 100 requests failed").arg(4200 + i));
+        Session session(&source);
+        AlertMonitor monitor(&source);
+        QTabWidget tabs;
+        tabs.addTab(new QLabel(QStringLiteral("dashboard")), QStringLiteral("Dashboard"));
+        auto *page = new AlertsPage(&session, &monitor);
+        tabs.addTab(page, QStringLiteral("Alerts"));
+        tabs.resize(1280, 740);
+        tabs.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+        QSignalSpy updated(&monitor, &AlertMonitor::updated);
+        page->reload();
+        monitor.refresh();
+        QTRY_VERIFY(!updated.isEmpty());
+        tabs.setCurrentWidget(page);
+        QTest::qWait(50);
+        QTableView *alerts = page->alertsTable();
+        for (int c = 0; c < alerts->model()->columnCount(); ++c) {
+            if (c == AlertEventsModel::Message)
+                continue;
+            const QString text = alerts->model()->index(0, c).data().toString();
+            QVERIFY2(alerts->horizontalHeader()->sectionSize(c) >=
+                         alerts->fontMetrics().horizontalAdvance(text),
+                     qPrintable(QStringLiteral("column %1 \"%2\"").arg(c).arg(text)));
         }
     }
 
