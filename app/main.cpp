@@ -92,6 +92,9 @@ int main(int argc, char *argv[])
 
     QApplication app(argc, argv);
     setUpApplication();
+    // The installed desktop entry (packaging/): on Wayland the window's app id, which the compositor
+    // matches to the entry for the window's icon and name.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.batchmon.Batchmon"));
 
     QCommandLineParser parser;
     addOptions(parser);
