@@ -13,6 +13,12 @@
 #include <QSystemTrayIcon>
 #include <QVariantMap>
 
+/// Q_INIT_RESOURCE must be called outside any namespace.
+static void initIconResources()
+{
+    Q_INIT_RESOURCE(batchmon);
+}
+
 namespace batchmon {
 
 namespace {
@@ -22,31 +28,34 @@ const auto kPath = QStringLiteral("/org/freedesktop/Notifications");
 
 } // namespace
 
+QIcon DesktopNotifier::appIcon()
+{
+    initIconResources();
+    // The SVG for any size (crisp on high-DPI screens), and the rendered sizes for where the SVG
+    // icon engine is missing.
+    QIcon icon(QStringLiteral(":/icons/batchmon.svg"));
+    for (int size : {16, 22, 24, 32, 48, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/batchmon-%1.png").arg(size), QSize(size, size));
+    return icon;
+}
+
 QIcon DesktopNotifier::badgeIcon(int count)
 {
-    QPixmap pixmap(64, 64);
-    pixmap.fill(Qt::transparent);
+    if (count <= 0)
+        return appIcon();
+    QPixmap pixmap = appIcon().pixmap(64, 64);
     QPainter p(&pixmap);
     p.setRenderHint(QPainter::Antialiasing);
-    // The app's mark: three bars of a chart on a blue tile.
     p.setPen(Qt::NoPen);
-    p.setBrush(colours::kBlue);
-    p.drawRoundedRect(QRectF(2, 2, 60, 60), 12, 12);
-    p.setBrush(Qt::white);
-    p.drawRect(QRectF(14, 34, 9, 18));
-    p.drawRect(QRectF(28, 22, 9, 30));
-    p.drawRect(QRectF(42, 12, 9, 40));
-    if (count > 0) {
-        p.setBrush(colours::kRed);
-        p.drawEllipse(QRectF(30, 0, 34, 34));
-        QFont f = p.font();
-        f.setBold(true);
-        f.setPixelSize(count > 9 ? 16 : 22);
-        p.setFont(f);
-        p.setPen(Qt::white);
-        p.drawText(QRectF(30, 0, 34, 34), Qt::AlignCenter,
-                   count > 99 ? QStringLiteral("99+") : QString::number(count));
-    }
+    p.setBrush(colours::kRed);
+    p.drawEllipse(QRectF(30, 0, 34, 34));
+    QFont f = p.font();
+    f.setBold(true);
+    f.setPixelSize(count > 9 ? 16 : 22);
+    p.setFont(f);
+    p.setPen(Qt::white);
+    p.drawText(QRectF(30, 0, 34, 34), Qt::AlignCenter,
+               count > 99 ? QStringLiteral("99+") : QString::number(count));
     return QIcon(pixmap);
 }
 

@@ -33,6 +33,8 @@ public:
     QString lastChannel() const { return m_lastChannel; }
     /// The app icon with `count` in a red badge (no badge for 0).
     static QIcon badgeIcon(int count);
+    /// The app's icon (resources/icons): the window's, and the tray's without alerts.
+    static QIcon appIcon();
 
 signals:
     /// The user clicked the tray icon or a notification: show the alerts.

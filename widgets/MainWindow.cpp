@@ -53,7 +53,7 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
     : QMainWindow(parent), m_demoPath(demoPath), m_profiles(profiles), m_nam(new QNetworkAccessManager(this)),
       m_notifier(new DesktopNotifier(this)), m_identity(new QLabel(this)), m_scheduler(new QLabel(this))
 {
-    setWindowIcon(DesktopNotifier::badgeIcon(0));
+    setWindowIcon(DesktopNotifier::appIcon());
     connect(m_notifier, &DesktopNotifier::activated, this, [this] {
         showNormal();
         raise();

@@ -318,6 +318,15 @@ private slots:
         const QImage none = DesktopNotifier::badgeIcon(0).pixmap(64, 64).toImage();
         const QImage three = DesktopNotifier::badgeIcon(3).pixmap(64, 64).toImage();
         QVERIFY(none != three);
+        // The app's own icon (resources/icons), at every size the desktop asks for.
+        const QIcon app = DesktopNotifier::appIcon();
+        QVERIFY(!app.isNull());
+        for (int size : {16, 32, 48, 256}) {
+            const QImage image = app.pixmap(size, size).toImage();
+            QCOMPARE(image.width(), size);
+            QVERIFY(image.pixelColor(size / 2, size / 2).alpha() > 0);
+        }
+        QVERIFY(none == app.pixmap(64, 64).toImage());
         QCOMPARE(three.pixelColor(47, 8).red() > 180, true); // the red badge, top right
         notifier.setActiveCount(3);
         QCOMPARE(notifier.activeCount(), 3);
