@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QTextStream>
 
 #include <cstring>
@@ -16,9 +17,19 @@ namespace {
 
 void setUpApplication()
 {
+    // These two name the settings (~/.config/batchmon/batchmon.conf) and the data folder
+    // (~/.local/share/batchmon/batchmon): changing either would lose the users' profiles and history.
     QCoreApplication::setApplicationName(QStringLiteral("batchmon"));
     QCoreApplication::setOrganizationName(QStringLiteral("batchmon"));
     QCoreApplication::setApplicationVersion(QStringLiteral(BATCHMON_VERSION));
+}
+
+void setUpDesktopIntegration()
+{
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("batchmon"));
+    // The .desktop file's id (packaging/): Wayland compositors and the taskbar match the window to its
+    // launcher, icon and name by it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.batchmon.Batchmon"));
 }
 
 void addOptions(QCommandLineParser &parser)
@@ -92,6 +103,7 @@ int main(int argc, char *argv[])
 
     QApplication app(argc, argv);
     setUpApplication();
+    setUpDesktopIntegration();
 
     QCommandLineParser parser;
     addOptions(parser);
