@@ -2,6 +2,7 @@
 #include "ExportCommand.h"
 #include "MainWindow.h"
 #include "ProfileStore.h"
+#include "SingleInstance.h"
 #include "credentials/KeychainCredentialStore.h"
 #include "source/LocalSource.h"
 
@@ -14,6 +15,8 @@
 #include <cstring>
 
 namespace {
+
+const auto kNewInstance = QStringLiteral("new-instance");
 
 void setUpApplication()
 {
@@ -44,6 +47,10 @@ void addOptions(QCommandLineParser &parser)
         QCoreApplication::translate("main", "A JSON export to open for review (read only). Headless exports: "
                                             "batchmon export --help."),
         QStringLiteral("[file]"));
+    parser.addOption(QCommandLineOption(
+        kNewInstance, QCoreApplication::translate("main", "Open a window of its own even when batchmon runs "
+                                                          "already (by default the running window is "
+                                                          "raised and opens the file).")));
 }
 
 bool hasArgument(int argc, char *argv[], std::initializer_list<const char *> names)
@@ -110,13 +117,40 @@ int main(int argc, char *argv[])
     parser.process(app);
     if (parser.positionalArguments().size() > 1)
         parser.showHelp(2);
+    const QString file = parser.positionalArguments().value(0);
+
+    // One window per user: a second launch hands its file to the running one and exits.
+    batchmon::SingleInstance instance(batchmon::SingleInstance::defaultServerName());
+    if (!parser.isSet(kNewInstance)) {
+        switch (instance.start(file)) {
+        case batchmon::SingleInstance::Result::Delivered:
+            return 0;
+        case batchmon::SingleInstance::Result::Failed:
+            // A running batchmon that does not answer, or no socket to listen on: a window of its own
+            // is better than none.
+            QTextStream(stderr) << QCoreApplication::translate("main",
+                                                               "batchmon: opening a window of its own: %1")
+                                       .arg(instance.errorString())
+                                << Qt::endl;
+            break;
+        case batchmon::SingleInstance::Result::Primary:
+            break;
+        }
+    }
 
     // Server tokens live in the desktop's keychain (Secret Service), never in the settings file.
     batchmon::KeychainCredentialStore credentials;
     batchmon::ProfileStore profiles(&credentials);
     batchmon::MainWindow window(batchmon::LocalSource::defaultDemoPath(), &profiles);
     window.show();
-    if (!parser.positionalArguments().isEmpty())
-        window.openFile(parser.positionalArguments().constFirst());
+    if (!file.isEmpty())
+        window.openFile(file);
+    // Requests that came while the window was made wait in the socket's queue until exec().
+    QObject::connect(&instance, &batchmon::SingleInstance::activationRequested, &window,
+                     [&window](const QString &handed) {
+                         window.bringToFront();
+                         if (!handed.isEmpty())
+                             window.openFile(handed);
+                     });
     return app.exec();
 }
