@@ -2,23 +2,37 @@
 #include "ExportCommand.h"
 #include "MainWindow.h"
 #include "ProfileStore.h"
+#include "SingleInstance.h"
 #include "credentials/KeychainCredentialStore.h"
 #include "source/LocalSource.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QTextStream>
 
 #include <cstring>
 
 namespace {
 
+const auto kNewInstance = QStringLiteral("new-instance");
+
 void setUpApplication()
 {
+    // These two name the settings (~/.config/batchmon/batchmon.conf) and the data folder
+    // (~/.local/share/batchmon/batchmon): changing either would lose the users' profiles and history.
     QCoreApplication::setApplicationName(QStringLiteral("batchmon"));
     QCoreApplication::setOrganizationName(QStringLiteral("batchmon"));
     QCoreApplication::setApplicationVersion(QStringLiteral(BATCHMON_VERSION));
+}
+
+void setUpDesktopIntegration()
+{
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("batchmon"));
+    // The .desktop file's id (packaging/): Wayland compositors and the taskbar match the window to its
+    // launcher, icon and name by it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.batchmon.Batchmon"));
 }
 
 void addOptions(QCommandLineParser &parser)
@@ -33,6 +47,10 @@ void addOptions(QCommandLineParser &parser)
         QCoreApplication::translate("main", "A JSON export to open for review (read only). Headless exports: "
                                             "batchmon export --help."),
         QStringLiteral("[file]"));
+    parser.addOption(QCommandLineOption(
+        kNewInstance, QCoreApplication::translate("main", "Open a window of its own even when batchmon runs "
+                                                          "already (by default the running window is "
+                                                          "raised and opens the file).")));
 }
 
 bool hasArgument(int argc, char *argv[], std::initializer_list<const char *> names)
@@ -92,22 +110,47 @@ int main(int argc, char *argv[])
 
     QApplication app(argc, argv);
     setUpApplication();
-    // The installed desktop entry (packaging/): on Wayland the window's app id, which the compositor
-    // matches to the entry for the window's icon and name.
-    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.batchmon.Batchmon"));
+    setUpDesktopIntegration();
 
     QCommandLineParser parser;
     addOptions(parser);
     parser.process(app);
     if (parser.positionalArguments().size() > 1)
         parser.showHelp(2);
+    const QString file = parser.positionalArguments().value(0);
+
+    // One window per user: a second launch hands its file to the running one and exits.
+    batchmon::SingleInstance instance(batchmon::SingleInstance::defaultServerName());
+    if (!parser.isSet(kNewInstance)) {
+        switch (instance.start(file)) {
+        case batchmon::SingleInstance::Result::Delivered:
+            return 0;
+        case batchmon::SingleInstance::Result::Failed:
+            // A running batchmon that does not answer, or no socket to listen on: a window of its own
+            // is better than none.
+            QTextStream(stderr) << QCoreApplication::translate("main",
+                                                               "batchmon: opening a window of its own: %1")
+                                       .arg(instance.errorString())
+                                << Qt::endl;
+            break;
+        case batchmon::SingleInstance::Result::Primary:
+            break;
+        }
+    }
 
     // Server tokens live in the desktop's keychain (Secret Service), never in the settings file.
     batchmon::KeychainCredentialStore credentials;
     batchmon::ProfileStore profiles(&credentials);
     batchmon::MainWindow window(batchmon::LocalSource::defaultDemoPath(), &profiles);
     window.show();
-    if (!parser.positionalArguments().isEmpty())
-        window.openFile(parser.positionalArguments().constFirst());
+    if (!file.isEmpty())
+        window.openFile(file);
+    // Requests that came while the window was made wait in the socket's queue until exec().
+    QObject::connect(&instance, &batchmon::SingleInstance::activationRequested, &window,
+                     [&window](const QString &handed) {
+                         window.bringToFront();
+                         if (!handed.isEmpty())
+                             window.openFile(handed);
+                     });
     return app.exec();
 }

@@ -43,6 +43,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
+#include <QTimer>
 #include <QUrl>
 
 #include <algorithm>
@@ -55,9 +56,7 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
 {
     setWindowIcon(DesktopNotifier::appIcon());
     connect(m_notifier, &DesktopNotifier::activated, this, [this] {
-        showNormal();
-        raise();
-        activateWindow();
+        bringToFront();
         if (m_pages && m_alertsPage)
             m_pages->setCurrentWidget(m_alertsPage);
     });
@@ -187,6 +186,20 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
         openProfile(last);
     else
         openDemo();
+}
+
+void MainWindow::bringToFront()
+{
+    // Not showNormal(): a maximised window would be made small.
+    setWindowState((windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
+    show();
+    raise();
+    activateWindow();
+    // Activation is asynchronous; 500 ms is ample for a window manager that grants it.
+    QTimer::singleShot(500, this, [this] {
+        if (!isActiveWindow())
+            QApplication::alert(this);
+    });
 }
 
 void MainWindow::fitIntoScreen()

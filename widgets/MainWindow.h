@@ -62,6 +62,10 @@ public:
     QString identityText() const;
 
 public slots:
+    /// Shows the window in front — restored if minimised, kept maximised if it was — and asks for the
+    /// focus. Where the window manager keeps it (X11 focus-stealing prevention), the taskbar entry asks
+    /// for attention instead.
+    void bringToFront();
     /// Closes the current connection and opens the demo workspace.
     void openDemo();
     /// Closes the current connection and opens the server profile `name` (its token from the
