@@ -15,15 +15,53 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QHostAddress>
+#include <QSocketNotifier>
 #include <QSslKey>
 #include <QTextStream>
 #include <QTimer>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace batchmon;
 
 namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+void onQuitSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const ssize_t written = ::write(g_signalPipe[1], &c, 1); // async-signal-safe
+}
+
+/// Routes SIGTERM and SIGINT through a pipe into the event loop, which then quits.
+void quitOnSignals(QCoreApplication &app)
+{
+    if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        qWarning("cannot watch for SIGTERM: %s", std::strerror(errno));
+        return;
+    }
+    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [] {
+        char c;
+        while (::read(g_signalPipe[0], &c, 1) > 0) {
+        }
+        std::fprintf(stderr, "batchmon-server: stopping\n");
+        QCoreApplication::quit();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onQuitSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    ::sigaction(SIGTERM, &action, nullptr);
+    ::sigaction(SIGINT, &action, nullptr);
+}
 
 QTextStream &err()
 {
@@ -244,6 +282,9 @@ int main(int argc, char *argv[])
     QObject::connect(&auditFlush, &QTimer::timeout, [&service] { service.flushAudit(); });
     auditFlush.start(200);
     QObject::connect(&app, &QCoreApplication::aboutToQuit, [&service] { service.flushAudit(); });
+    // SIGTERM (systemctl stop) and SIGINT (Ctrl+C) end the event loop, so the audit entries still in
+    // memory are written and the store is closed, rather than the process dying mid-write.
+    quitOnSignals(app);
 
     // The leader evaluates the alert rules after each status check and notifies in the background.
     AlertRecorder alertRecorder(*db.value());

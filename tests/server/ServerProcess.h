@@ -76,6 +76,15 @@ public:
         m_output += m_process.readAllStandardOutput();
         return m_output;
     }
+    /// SIGTERM, as systemctl stop sends it; the exit code, or -1 when the process did not exit normally.
+    int stop()
+    {
+        m_process.terminate();
+        if (!m_process.waitForFinished(30000))
+            return -2;
+        m_output += m_process.readAllStandardOutput();
+        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    }
     void kill()
     {
         m_process.kill();

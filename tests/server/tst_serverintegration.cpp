@@ -316,6 +316,33 @@ private slots:
         QVERIFY(actions.contains(QStringLiteral("alice:config_update:failure")));
     }
 
+    /// SIGTERM (systemctl stop) ends the server cleanly: exit code 0, and the audit entries of its
+    /// last requests are written first (they are flushed every 200 ms, and now at the end).
+    void stopsCleanlyOnSigterm()
+    {
+        QTemporaryDir dir;
+        const QString db = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("stop.db"));
+        Server first(db);
+        const QString token = first.addToken(QStringLiteral("sam"), QStringLiteral("admin"));
+        QVERIFY(first.start());
+        ApiClientOptions o;
+        o.serverUrl = first.url();
+        o.token = token;
+        QVERIFY(awaitResult(ApiClient(m_nam, o).fetchIdentity()).ok());
+        QCOMPARE(first.stop(), 0);
+
+        Server second(db);
+        QVERIFY(second.start());
+        o.serverUrl = second.url();
+        const auto audit = awaitResult(ApiClient(m_nam, o).fetchAuditLog(1, 100));
+        QVERIFY(audit.ok());
+        QStringList actions;
+        for (const AuditEntry &e : audit.value().entries)
+            actions << e.actor + QLatin1Char(':') + e.action;
+        QVERIFY2(actions.contains(QStringLiteral("sam:whoami_view")),
+                 qPrintable(actions.join(QLatin1Char(' '))));
+    }
+
     void invalidEnvironmentStopsStartUp_data()
     {
         QTest::addColumn<QString>("variable");
