@@ -17,8 +17,8 @@
 #include "source/HttpSource.h"
 
 #include <QApplication>
-#include <QComboBox>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QLineEdit>
 #include <QMainWindow>
