@@ -2421,6 +2421,18 @@ Nach %2 wurde nichts geschrieben.</translation>
         <source>Scheduler: %1</source>
         <translation>Scheduler: %1</translation>
     </message>
+    <message>
+        <source>Lan&amp;guage</source>
+        <translation>Spra&amp;che</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>The language changes when batchmon is started again.</source>
+        <translation>Die Sprache wechselt beim nächsten Start von batchmon.</translation>
+    </message>
 </context>
 <context>
     <name>batchmon::MemoryCredentialStore</name>
