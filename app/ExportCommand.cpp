@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ExportCommand.h"
+#include "Translations.h"
 
 #include "ExportCollector.h"
 #include "ProfileStore.h"
@@ -186,6 +187,7 @@ int runExportCommand(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("batchmon"));
     QCoreApplication::setOrganizationName(QStringLiteral("batchmon"));
     QCoreApplication::setApplicationVersion(QStringLiteral(BATCHMON_VERSION));
+    installTranslations(savedLanguage());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -3,6 +3,7 @@
 #include "MainWindow.h"
 #include "ProfileStore.h"
 #include "SingleInstance.h"
+#include "Translations.h"
 #include "credentials/KeychainCredentialStore.h"
 #include "source/LocalSource.h"
 
@@ -25,6 +26,8 @@ void setUpApplication()
     QCoreApplication::setApplicationName(QStringLiteral("batchmon"));
     QCoreApplication::setOrganizationName(QStringLiteral("batchmon"));
     QCoreApplication::setApplicationVersion(QStringLiteral(BATCHMON_VERSION));
+    // The system's language, or the one chosen under View ▸ Language (it applies at the next start).
+    batchmon::installTranslations(batchmon::savedLanguage());
 }
 
 void setUpDesktopIntegration()

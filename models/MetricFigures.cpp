@@ -14,7 +14,7 @@ namespace {
 
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("MetricFigures", text);
+    return QCoreApplication::translate("batchmon::DashboardFigures", text);
 }
 
 Trend trendOf(double delta)

@@ -9,20 +9,21 @@ namespace batchmon {
 
 namespace {
 
-QString tr(const char *text, int n = -1)
-{
-    return QCoreApplication::translate("Session", text, nullptr, n);
-}
-
 /// "12 s", "4 min", "3 h": how long ago or how long until, rounded down.
 QString span(qint64 seconds)
 {
     seconds = std::max<qint64>(0, seconds);
-    if (seconds < 60)
-        return tr("%n s", int(seconds));
-    if (seconds < 3600)
-        return tr("%n min", int(seconds / 60));
-    return tr("%n h", int(seconds / 3600));
+    // A plain count in each call: lupdate 6.4 never finishes on a `/` inside translate()'s arguments.
+    if (seconds < 60) {
+        const int n = int(seconds);
+        return QCoreApplication::translate("batchmon::Session", "%n s", nullptr, n);
+    }
+    if (seconds < 3600) {
+        const int n = int(seconds / 60);
+        return QCoreApplication::translate("batchmon::Session", "%n min", nullptr, n);
+    }
+    const int n = int(seconds / 3600);
+    return QCoreApplication::translate("batchmon::Session", "%n h", nullptr, n);
 }
 
 } // namespace

@@ -36,7 +36,7 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${BATCHMON_HOMEPAGE}")
 set(CPACK_DEBIAN_APP_PACKAGE_NAME batchmon)
 set(CPACK_DEBIAN_APP_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_APP_PACKAGE_DEPENDS "libqt6sql6-sqlite, libqt6svg6, libsecret-1-0")
-set(CPACK_DEBIAN_APP_PACKAGE_RECOMMENDS "gnome-keyring | kwalletmanager, qt6-wayland")
+set(CPACK_DEBIAN_APP_PACKAGE_RECOMMENDS "gnome-keyring | kwalletmanager, qt6-wayland, qt6-translations-l10n")
 set(CPACK_DEBIAN_APP_PACKAGE_SUGGESTS "batchmon-server")
 # Each description: its first line is the package's summary, the rest its long description.
 set(CPACK_COMPONENT_APP_DESCRIPTION "desktop dashboard for LLM batch-processing pipelines

@@ -11,14 +11,8 @@ namespace batchmon {
 
 using namespace colours;
 
-namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("HistoryCharts", text);
-}
-
-} // namespace
+// The context is spelled out in each call: lupdate gives a local tr() helper in these free functions the
+// context "batchmon", which the helper would not ask for.
 
 QString historyNote(const MergedHistorical &merged)
 {
@@ -26,7 +20,7 @@ QString historyNote(const MergedHistorical &merged)
         return {};
     // Daily slots end at midnight UTC: the date says it; shorter ones need the time too.
     const QDateTime before = merged.historyBefore->toLocalTime();
-    return tr("◦ includes local history from before %1")
+    return QCoreApplication::translate("HistoryCharts", "◦ includes local history from before %1")
         .arg(merged.historical.bucketSeconds >= 86400
                  ? QLocale().toString(before.date(), QLocale::ShortFormat)
                  : QLocale().toString(before, QLocale::ShortFormat));
@@ -57,8 +51,11 @@ void updateCostSavingsChart(TrendChart *chart, const MergedHistorical &merged)
 
 TrendChart *makeQueueDepthChart(QWidget *parent)
 {
-    auto *chart = new TrendChart(tr("Queue depth (recorded)"), {tr("Pending"), tr("Processing")}, tr("jobs"),
-                                 QStringLiteral("%.0f"), parent);
+    auto *chart =
+        new TrendChart(QCoreApplication::translate("HistoryCharts", "Queue depth (recorded)"),
+                       {QCoreApplication::translate("HistoryCharts", "Pending"),
+                        QCoreApplication::translate("HistoryCharts", "Processing")},
+                       QCoreApplication::translate("HistoryCharts", "jobs"), QStringLiteral("%.0f"), parent);
     chart->setColor(0, kAmber);
     chart->setColor(1, kBlue);
     return chart;
@@ -66,8 +63,9 @@ TrendChart *makeQueueDepthChart(QWidget *parent)
 
 TrendChart *makeSuccessRateChart(QWidget *parent)
 {
-    auto *chart = new TrendChart(tr("Success rate (recorded)"), {tr("Success rate")}, QStringLiteral("%"),
-                                 QStringLiteral("%.1f"), parent);
+    auto *chart = new TrendChart(QCoreApplication::translate("HistoryCharts", "Success rate (recorded)"),
+                                 {QCoreApplication::translate("HistoryCharts", "Success rate")},
+                                 QStringLiteral("%"), QStringLiteral("%.1f"), parent);
     chart->setColor(0, kGreen);
     chart->setValueRange(0, 100);
     return chart;
@@ -103,7 +101,8 @@ void updateRecordedCharts(TrendChart *queues, TrendChart *successRate, const QLi
         successRate->setEmptyText(emptyText);
     } else {
         successRate->setBuckets(rateSlots, {rates});
-        successRate->setNote(tr("each point: the success rate of the range before it, as recorded"));
+        successRate->setNote(QCoreApplication::translate(
+            "HistoryCharts", "each point: the success rate of the range before it, as recorded"));
     }
 }
 

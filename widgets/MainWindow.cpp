@@ -152,6 +152,22 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
         a->setChecked(appearance->mode() == mode);
         modes->addAction(a);
     }
+    // The language applies at the next start: every widget's texts are set once, when it is made.
+    QMenu *languageMenu = viewMenu->addMenu(tr("Lan&guage"));
+    auto *languages = new QActionGroup(this);
+    const QString language = QSettings().value(QStringLiteral("ui/language")).toString();
+    for (const auto &[text, code] : {std::pair{tr("Follow the &system"), QString()},
+                                     std::pair{QStringLiteral("&English"), QStringLiteral("en")},
+                                     std::pair{QStringLiteral("&Deutsch"), QStringLiteral("de")}}) {
+        QAction *a = languageMenu->addAction(text, this, [this, code = code] {
+            QSettings().setValue(QStringLiteral("ui/language"), code);
+            QMessageBox::information(this, tr("Language"),
+                                     tr("The language changes when batchmon is started again."));
+        });
+        a->setCheckable(true);
+        a->setChecked(language == code);
+        languages->addAction(a);
+    }
     m_jobsMenu = menuBar()->addMenu(tr("&Jobs"));
     auto *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About batchmon"), this, [this] {

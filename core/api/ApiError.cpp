@@ -9,7 +9,7 @@ namespace {
 
 QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
 {
-    return QCoreApplication::translate("ApiError", text, disambiguation, n);
+    return QCoreApplication::translate("batchmon::ApiError", text, disambiguation, n);
 }
 
 } // namespace

@@ -11,7 +11,7 @@ namespace {
 
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("MonitoringQuery", text);
+    return QCoreApplication::translate("batchmon::MonitoringQuery", text);
 }
 
 QStringList statusNames()

@@ -20,7 +20,7 @@ namespace {
 
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("HistoryStore", text);
+    return QCoreApplication::translate("batchmon::HistoryStore", text);
 }
 
 /// The schema, one entry per version (kept in PRAGMA user_version). Never edit a released entry.

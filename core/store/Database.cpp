@@ -16,7 +16,7 @@ namespace {
 
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("Database", text);
+    return QCoreApplication::translate("batchmon::Database", text);
 }
 
 /// The schema, one entry per version. Never edit a released entry: add the next one.

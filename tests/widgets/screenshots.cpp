@@ -13,6 +13,7 @@
 #include "ProfileStore.h"
 #include "ServerProcess.h"
 #include "Session.h"
+#include "Translations.h"
 #include "credentials/MemoryCredentialStore.h"
 #include "source/HttpSource.h"
 
@@ -82,6 +83,9 @@ int main(int argc, char *argv[])
     if (args.size() < 2)
         qFatal("usage: batchmon-screenshots OUTDIR [DEMO_FILE]");
     const QDir out(args.at(1));
+    const QString language = qEnvironmentVariable("BATCHMON_SCREENSHOT_LANGUAGE");
+    if (!language.isEmpty())
+        installTranslations(language);
     QTemporaryDir tmp;
     const QString demo = args.size() > 2 ? args.at(2) : tmp.filePath(QStringLiteral("demo.sqlite"));
 
@@ -96,6 +100,13 @@ int main(int argc, char *argv[])
         QTest::qWait(500);
         auto *view = window.dashboard();
         view->jobTable()->selectRow(2);
+        if (!language.isEmpty()) {
+            // BATCHMON_SCREENSHOT_LANGUAGE=de: only the dashboard, in that language.
+            window.resize(1280, 800);
+            QTest::qWait(200);
+            save(&window, out.filePath(QStringLiteral("dashboard-demo-1280x800-%1.png").arg(language)));
+            return 0;
+        }
         for (const bool dark : {false, true}) {
             setDark(dark);
             for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
