@@ -27,10 +27,11 @@ namespace batchmon {
 
 namespace {
 
-QString trc(const char *text)
+/// The command's texts, under one translation context that lupdate sees (ExportText::tr).
+struct ExportText
 {
-    return QCoreApplication::translate("export", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(batchmon::ExportText)
+};
 
 int fail(const QString &message, int code = 1)
 {
@@ -50,12 +51,12 @@ void noteRetry(qint64 page, qint64 pages, int delayMs, const QString &reason, bo
 {
     const int seconds = (delayMs + 999) / 1000;
     const QString where = page <= 0   ? QString()
-                          : pages > 0 ? trc(" (page %1 of %2)").arg(page).arg(pages)
-                                      : trc(" (page %1)").arg(page);
+                          : pages > 0 ? ExportText::tr(" (page %1 of %2)").arg(page).arg(pages)
+                                      : ExportText::tr(" (page %1)").arg(page);
     if (rateLimited)
-        note(trc("the server's rate limit: waiting %1 s%2…").arg(seconds).arg(where));
+        note(ExportText::tr("the server's rate limit: waiting %1 s%2…").arg(seconds).arg(where));
     else
-        note(trc("%1 Trying again in %2 s%3…").arg(reason).arg(seconds).arg(where));
+        note(ExportText::tr("%1 Trying again in %2 s%3…").arg(reason).arg(seconds).arg(where));
 }
 
 /// Runs `task` (an ExportCollector or a ReportExport) to the end; the exit code.
@@ -65,7 +66,7 @@ template<typename Task> int run(QCoreApplication &app, Task *task)
     QObject::connect(task, &Task::retryScheduled, &app, &noteRetry);
     QObject::connect(task, &Task::finished, &app, [&code](const QString &error, qint64 jobs) {
         if (error.isEmpty()) {
-            QTextStream(stderr) << trc("batchmon export: %1 jobs written").arg(jobs) << Qt::endl;
+            QTextStream(stderr) << ExportText::tr("batchmon export: %1 jobs written").arg(jobs) << Qt::endl;
             code = 0;
         } else {
             fail(error);
@@ -119,10 +120,12 @@ QString checkConnection(HttpSource &http, const QString &address, const QString 
         return QString();
     switch (r.error().kind) {
     case ApiError::Kind::Unauthorized:
-        return trc("the server refused the API token (HTTP 401): it is wrong, or it was revoked. %1")
+        return ExportText::tr(
+                   "the server refused the API token (HTTP 401): it is wrong, or it was revoked. %1")
             .arg(tokenHint);
     case ApiError::Kind::NotFound:
-        return trc("%1 answers, but has no batchmon API there (HTTP 404). Give the server's root address, "
+        return ExportText::tr(
+                   "%1 answers, but has no batchmon API there (HTTP 404). Give the server's root address, "
                    "for example https://batchmon.example.com:8443.")
             .arg(address);
     default:
@@ -150,21 +153,24 @@ int exportFromServer(QCoreApplication &app, ApiClientOptions options, const QStr
 QString keychainFailure(const QString &profile, const CredentialResult &result, bool keychainReached)
 {
     if (!keychainReached)
-        return trc("could not read the token of profile \"%1\": the keychain cannot be reached from this "
+        return ExportText::tr(
+                   "could not read the token of profile \"%1\": the keychain cannot be reached from this "
                    "session (no D-Bus session, as over SSH). Set BATCHMON_TOKEN, or run the export from the "
                    "desktop session.")
             .arg(profile);
     switch (result.error()) {
     case CredentialResult::Error::NotFound:
-        return trc("no API token is stored in the keychain for profile \"%1\". Set BATCHMON_TOKEN, or save "
+        return ExportText::tr(
+                   "no API token is stored in the keychain for profile \"%1\". Set BATCHMON_TOKEN, or save "
                    "the token in the app (File > Connect to a server).")
             .arg(profile);
     case CredentialResult::Error::AccessDenied:
-        return trc("the keychain refused access to the token of profile \"%1\" (is it locked?). Unlock "
+        return ExportText::tr(
+                   "the keychain refused access to the token of profile \"%1\" (is it locked?). Unlock "
                    "it, or set BATCHMON_TOKEN.")
             .arg(profile);
     default:
-        return trc("could not read the token of profile \"%1\": %2 Or set BATCHMON_TOKEN.")
+        return ExportText::tr("could not read the token of profile \"%1\": %2 Or set BATCHMON_TOKEN.")
             .arg(profile, result.message());
     }
 }
@@ -190,24 +196,26 @@ int runExportCommand(int argc, char *argv[])
     installTranslations(savedLanguage());
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        trc("Exports every job of a view without a display.\n"
-            "A URL source reads its API token from the environment variable BATCHMON_TOKEN; a profile\n"
-            "source from the keychain, or from BATCHMON_TOKEN when it is set (the keychain cannot be\n"
-            "reached over SSH).\n"
-            "pdf is a report: the metric cards, the charts, the top errors and the first 5,000 jobs;\n"
-            "json and csv hold every job.\n"
-            "When the server's rate limit refuses a page, the export waits as the server asks (up to\n"
-            "120 s) and goes on."));
+    parser.setApplicationDescription(ExportText::tr(
+        "Exports every job of a view without a display.\n"
+        "A URL source reads its API token from the environment variable BATCHMON_TOKEN; a profile\n"
+        "source from the keychain, or from BATCHMON_TOKEN when it is set (the keychain cannot be\n"
+        "reached over SSH).\n"
+        "pdf is a report: the metric cards, the charts, the top errors and the first 5,000 jobs;\n"
+        "json and csv hold every job.\n"
+        "When the server's rate limit refuses a page, the export waits as the server asks (up to\n"
+        "120 s) and goes on."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("export"), trc("The command."));
-    const QCommandLineOption source(QStringLiteral("source"),
-                                    trc("demo, a server profile's name, a server URL (its root; a trailing "
-                                        "/api is dropped), or a JSON export file."),
-                                    QStringLiteral("SOURCE"));
-    const QCommandLineOption range(QStringLiteral("time-range"),
-                                   trc("1h, 24h, 7d or 30d (default: 24h). A file keeps its own range."),
-                                   QStringLiteral("RANGE"), QStringLiteral("24h"));
+    parser.addPositionalArgument(QStringLiteral("export"), ExportText::tr("The command."));
+    const QCommandLineOption source(
+        QStringLiteral("source"),
+        ExportText::tr("demo, a server profile's name, a server URL (its root; a trailing "
+                       "/api is dropped), or a JSON export file."),
+        QStringLiteral("SOURCE"));
+    const QCommandLineOption range(
+        QStringLiteral("time-range"),
+        ExportText::tr("1h, 24h, 7d or 30d (default: 24h). A file keeps its own range."),
+        QStringLiteral("RANGE"), QStringLiteral("24h"));
     const QString statuses = [] {
         QStringList names;
         for (const JobStatus s : allJobStatuses())
@@ -215,16 +223,19 @@ int runExportCommand(int argc, char *argv[])
         return names.join(QStringLiteral(", "));
     }();
     const QCommandLineOption status(QStringLiteral("status"),
-                                    trc("Only jobs in this status: %1.").arg(statuses), QStringLiteral("S"));
-    const QCommandLineOption jobType(QStringLiteral("job-type"), trc("Only jobs of this type."),
+                                    ExportText::tr("Only jobs in this status: %1.").arg(statuses),
+                                    QStringLiteral("S"));
+    const QCommandLineOption jobType(QStringLiteral("job-type"), ExportText::tr("Only jobs of this type."),
                                      QStringLiteral("T"));
-    const QCommandLineOption format(QStringLiteral("format"), trc("json, csv or pdf."),
+    const QCommandLineOption format(QStringLiteral("format"), ExportText::tr("json, csv or pdf."),
                                     QStringLiteral("FORMAT"));
-    const QCommandLineOption output(QStringLiteral("output"), trc("The file to write."),
+    const QCommandLineOption output(QStringLiteral("output"), ExportText::tr("The file to write."),
                                     QStringLiteral("PATH"));
     parser.addOptions({source, range, status, jobType, format, output});
     if (!parser.parse(QCoreApplication::arguments()))
-        return fail(parser.errorText() + QLatin1Char('\n') + trc("Run batchmon export --help for usage."), 2);
+        return fail(parser.errorText() + QLatin1Char('\n') +
+                        ExportText::tr("Run batchmon export --help for usage."),
+                    2);
     if (parser.isSet(QStringLiteral("help"))) {
         QTextStream(stdout) << parser.helpText().replace(QStringLiteral("batchmon [options] export"),
                                                          QStringLiteral("batchmon export [options]"));
@@ -232,7 +243,9 @@ int runExportCommand(int argc, char *argv[])
     }
     if (!parser.isSet(source) || !parser.isSet(format) || !parser.isSet(output))
         return fail(
-            trc("--source, --format and --output are required. Run batchmon export --help for usage."), 2);
+            ExportText::tr(
+                "--source, --format and --output are required. Run batchmon export --help for usage."),
+            2);
 
     std::optional<ExportFormat> fmt = ExportFormat::Json; // empty: the PDF report
     const QString formatText = parser.value(format);
@@ -241,18 +254,20 @@ int runExportCommand(int argc, char *argv[])
     else if (formatText == QLatin1String("pdf"))
         fmt = std::nullopt;
     else if (formatText != QLatin1String("json"))
-        return fail(trc("unknown format \"%1\": use json, csv or pdf.").arg(formatText), 2);
+        return fail(ExportText::tr("unknown format \"%1\": use json, csv or pdf.").arg(formatText), 2);
 
     MonitoringQuery query;
     const auto tr = timeRangeFromWire(parser.value(range));
     if (!tr)
-        return fail(trc("unknown time range \"%1\": use 1h, 24h, 7d or 30d.").arg(parser.value(range)), 2);
+        return fail(
+            ExportText::tr("unknown time range \"%1\": use 1h, 24h, 7d or 30d.").arg(parser.value(range)), 2);
     query.timeRange = *tr;
     if (parser.isSet(status)) {
         // The API's names are lower case; "FAILED" means the same thing.
         query.status = jobStatusFromWire(parser.value(status).toLower());
         if (!query.status)
-            return fail(trc("unknown status \"%1\": use %2.").arg(parser.value(status), statuses), 2);
+            return fail(ExportText::tr("unknown status \"%1\": use %2.").arg(parser.value(status), statuses),
+                        2);
     }
     if (parser.isSet(jobType))
         query.jobType = parser.value(jobType);
@@ -283,11 +298,13 @@ int runExportCommand(int argc, char *argv[])
         options.serverUrl = ProfileStore::serverRoot(url);
         options.token = qEnvironmentVariable("BATCHMON_TOKEN").trimmed();
         if (options.token.isEmpty())
-            return fail(trc("set the server's API token in the environment variable BATCHMON_TOKEN."));
-        return exportFromServer(app, options,
-                                trc("Check BATCHMON_TOKEN; an admin creates a token with \"batchmon-server "
-                                    "token add NAME --role viewer\"."),
-                                query, header, fmt, out);
+            return fail(
+                ExportText::tr("set the server's API token in the environment variable BATCHMON_TOKEN."));
+        return exportFromServer(
+            app, options,
+            ExportText::tr("Check BATCHMON_TOKEN; an admin creates a token with \"batchmon-server "
+                           "token add NAME --role viewer\"."),
+            query, header, fmt, out);
     }
 
     if (QFileInfo(src).isFile()) {
@@ -299,7 +316,8 @@ int runExportCommand(int argc, char *argv[])
         };
         if (!fmt) {
             if (parser.isSet(range))
-                note(trc("note: --time-range is not used for a file: the report shows %1's own time range.")
+                note(ExportText::tr(
+                         "note: --time-range is not used for a file: the report shows %1's own time range.")
                          .arg(header.source));
             return run(app, new ReportExport(src, keep, header, out));
         }
@@ -310,10 +328,11 @@ int runExportCommand(int argc, char *argv[])
         if (!error.isEmpty())
             return fail(error);
         if (parser.isSet(range) && fileRange != query.timeRange)
-            note(trc("note: --time-range %1 is not used for a file: %2 holds the jobs of its own range, %3.")
+            note(ExportText::tr(
+                     "note: --time-range %1 is not used for a file: %2 holds the jobs of its own range, %3.")
                      .arg(parser.value(range), header.source,
-                          fileRange ? toWireString(*fileRange) : trc("not recorded")));
-        QTextStream(stderr) << trc("batchmon export: %1 jobs written").arg(written) << Qt::endl;
+                          fileRange ? toWireString(*fileRange) : ExportText::tr("not recorded")));
+        QTextStream(stderr) << ExportText::tr("batchmon export: %1 jobs written").arg(written) << Qt::endl;
         return 0;
     }
 
@@ -322,19 +341,21 @@ int runExportCommand(int argc, char *argv[])
     const auto profile = profiles.profile(src);
     if (!profile) {
         const QStringList names = profiles.names();
-        return fail(trc("\"%1\" is not demo, a server profile, an http(s) URL or an existing file. %2")
-                        .arg(src, names.isEmpty()
-                                      ? trc("No server profiles are saved; add one in the app "
-                                            "(File > Connect to a server) or give a URL.")
-                                      : trc("Profiles: %1.").arg(names.join(QStringLiteral(", ")))));
+        return fail(
+            ExportText::tr("\"%1\" is not demo, a server profile, an http(s) URL or an existing file. %2")
+                .arg(src, names.isEmpty()
+                              ? ExportText::tr("No server profiles are saved; add one in the app "
+                                               "(File > Connect to a server) or give a URL.")
+                              : ExportText::tr("Profiles: %1.").arg(names.join(QStringLiteral(", ")))));
     }
     // Over SSH the keychain (Secret Service on the session's D-Bus) is out of reach, so the environment's
     // token comes first, as for a URL source; the profile still gives the address and CA file.
     QString token = qEnvironmentVariable("BATCHMON_TOKEN").trimmed();
     QString tokenHint;
     if (!token.isEmpty()) {
-        note(trc("using the API token in BATCHMON_TOKEN for profile \"%1\".").arg(profile->name));
-        tokenHint = trc("Check BATCHMON_TOKEN (it is used instead of the keychain's token when set).");
+        note(ExportText::tr("using the API token in BATCHMON_TOKEN for profile \"%1\".").arg(profile->name));
+        tokenHint =
+            ExportText::tr("Check BATCHMON_TOKEN (it is used instead of the keychain's token when set).");
     } else {
         // What the keychain's own log line says is told below in this command's terms.
         QLoggingCategory::setFilterRules(QStringLiteral("batchmon.credentials.warning=false"));
@@ -346,7 +367,8 @@ int runExportCommand(int argc, char *argv[])
         if (!secret.ok())
             return fail(keychainFailure(profile->name, secret, credentials.isPersistent()));
         token = secret.secret();
-        tokenHint = trc("Check the token saved for profile \"%1\" in the app (File > Connect to a server), "
+        tokenHint = ExportText::tr(
+                        "Check the token saved for profile \"%1\" in the app (File > Connect to a server), "
                         "or set BATCHMON_TOKEN.")
                         .arg(profile->name);
     }

@@ -5,11 +5,19 @@ namespace batchmon {
 
 QString formatDollars(Money amount, const QLocale &locale)
 {
+    // The dollar sign where the locale puts a currency symbol: "$7.06" in English, "7,06 $" in German.
+    const bool symbolFirst =
+        locale.toCurrencyString(1.0, QStringLiteral("$"), 2).startsWith(QLatin1Char('$'));
+    const auto withSymbol = [symbolFirst](const QString &number) -> QString {
+        if (symbolFirst)
+            return QStringLiteral("$") + number;
+        return number + QChar(0x00A0) + QLatin1Char('$');
+    };
     const qint64 micros = amount.micros();
     if (micros > 0 && micros < 5000)
-        return QStringLiteral("<$") + locale.toString(0.01, 'f', 2);
-    const QString number = locale.toString(std::abs(amount.dollars()), 'f', 2);
-    return (micros < 0 ? QStringLiteral("−$") : QStringLiteral("$")) + number;
+        return QLatin1Char('<') + withSymbol(locale.toString(0.01, 'f', 2));
+    const QString number = withSymbol(locale.toString(std::abs(amount.dollars()), 'f', 2));
+    return micros < 0 ? QStringLiteral("−") + number : number;
 }
 
 } // namespace batchmon

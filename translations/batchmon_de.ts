@@ -1714,6 +1714,163 @@ Jobs erscheinen hier, sobald die Pipeline sie bildet; versuchen Sie einen länge
     </message>
 </context>
 <context>
+    <name>batchmon::ExportText</name>
+    <message>
+        <source> (page %1 of %2)</source>
+        <translation> (Seite %1 von %2)</translation>
+    </message>
+    <message>
+        <source> (page %1)</source>
+        <translation> (Seite %1)</translation>
+    </message>
+    <message>
+        <source>the server&apos;s rate limit: waiting %1 s%2…</source>
+        <translation>Ratenbegrenzung des Servers: warte %1 s%2…</translation>
+    </message>
+    <message>
+        <source>%1 Trying again in %2 s%3…</source>
+        <translation>%1 Neuer Versuch in %2 s%3…</translation>
+    </message>
+    <message>
+        <source>batchmon export: %1 jobs written</source>
+        <translation>batchmon export: %1 Jobs geschrieben</translation>
+    </message>
+    <message>
+        <source>the server refused the API token (HTTP 401): it is wrong, or it was revoked. %1</source>
+        <translation>der Server hat das API-Token abgelehnt (HTTP 401): es ist falsch oder wurde widerrufen. %1</translation>
+    </message>
+    <message>
+        <source>%1 answers, but has no batchmon API there (HTTP 404). Give the server&apos;s root address, for example https://batchmon.example.com:8443.</source>
+        <translation>%1 antwortet, hat dort aber keine batchmon-API (HTTP 404). Geben Sie die Stammadresse des Servers an, zum Beispiel https://batchmon.example.com:8443.</translation>
+    </message>
+    <message>
+        <source>could not read the token of profile &quot;%1&quot;: the keychain cannot be reached from this session (no D-Bus session, as over SSH). Set BATCHMON_TOKEN, or run the export from the desktop session.</source>
+        <translation>das Token des Profils „%1“ konnte nicht gelesen werden: der Schlüsselbund ist aus dieser Sitzung nicht erreichbar (keine D-Bus-Sitzung, wie über SSH). Setzen Sie BATCHMON_TOKEN oder starten Sie den Export aus der Desktop-Sitzung.</translation>
+    </message>
+    <message>
+        <source>no API token is stored in the keychain for profile &quot;%1&quot;. Set BATCHMON_TOKEN, or save the token in the app (File &gt; Connect to a server).</source>
+        <translation>im Schlüsselbund ist kein API-Token für das Profil „%1“ gespeichert. Setzen Sie BATCHMON_TOKEN oder speichern Sie das Token in der App (Datei &gt; Mit einem Server verbinden).</translation>
+    </message>
+    <message>
+        <source>the keychain refused access to the token of profile &quot;%1&quot; (is it locked?). Unlock it, or set BATCHMON_TOKEN.</source>
+        <translation>der Schlüsselbund hat den Zugriff auf das Token des Profils „%1“ verweigert (ist er gesperrt?). Entsperren Sie ihn oder setzen Sie BATCHMON_TOKEN.</translation>
+    </message>
+    <message>
+        <source>could not read the token of profile &quot;%1&quot;: %2 Or set BATCHMON_TOKEN.</source>
+        <translation>das Token des Profils „%1“ konnte nicht gelesen werden: %2 Oder setzen Sie BATCHMON_TOKEN.</translation>
+    </message>
+    <message>
+        <source>Exports every job of a view without a display.
+A URL source reads its API token from the environment variable BATCHMON_TOKEN; a profile
+source from the keychain, or from BATCHMON_TOKEN when it is set (the keychain cannot be
+reached over SSH).
+pdf is a report: the metric cards, the charts, the top errors and the first 5,000 jobs;
+json and csv hold every job.
+When the server&apos;s rate limit refuses a page, the export waits as the server asks (up to
+120 s) and goes on.</source>
+        <translation>Exportiert alle Jobs einer Ansicht ohne Bildschirm.
+Eine URL-Quelle liest ihr API-Token aus der Umgebungsvariablen BATCHMON_TOKEN, eine
+Profil-Quelle aus dem Schlüsselbund oder aus BATCHMON_TOKEN, wenn gesetzt (der Schlüsselbund
+ist über SSH nicht erreichbar).
+pdf ist ein Bericht: die Kennzahlen, die Diagramme, die häufigsten Fehler und die ersten
+5.000 Jobs; json und csv enthalten alle Jobs.
+Lehnt die Ratenbegrenzung des Servers eine Seite ab, wartet der Export so lange, wie der Server
+verlangt (bis zu 120 s), und macht dann weiter.</translation>
+    </message>
+    <message>
+        <source>The command.</source>
+        <translation>Der Befehl.</translation>
+    </message>
+    <message>
+        <source>demo, a server profile&apos;s name, a server URL (its root; a trailing /api is dropped), or a JSON export file.</source>
+        <translation>demo, der Name eines Serverprofils, eine Server-URL (ihre Stammadresse; ein abschließendes /api wird entfernt) oder eine JSON-Exportdatei.</translation>
+    </message>
+    <message>
+        <source>1h, 24h, 7d or 30d (default: 24h). A file keeps its own range.</source>
+        <translation>1h, 24h, 7d oder 30d (Standard: 24h). Eine Datei behält ihren eigenen Zeitraum.</translation>
+    </message>
+    <message>
+        <source>Only jobs in this status: %1.</source>
+        <translation>Nur Jobs in diesem Status: %1.</translation>
+    </message>
+    <message>
+        <source>Only jobs of this type.</source>
+        <translation>Nur Jobs dieses Typs.</translation>
+    </message>
+    <message>
+        <source>json, csv or pdf.</source>
+        <translation>json, csv oder pdf.</translation>
+    </message>
+    <message>
+        <source>The file to write.</source>
+        <translation>Die zu schreibende Datei.</translation>
+    </message>
+    <message>
+        <source>Run batchmon export --help for usage.</source>
+        <translation>Aufruf: siehe batchmon export --help.</translation>
+    </message>
+    <message>
+        <source>--source, --format and --output are required. Run batchmon export --help for usage.</source>
+        <translation>--source, --format und --output sind erforderlich. Aufruf: siehe batchmon export --help.</translation>
+    </message>
+    <message>
+        <source>unknown format &quot;%1&quot;: use json, csv or pdf.</source>
+        <translation>unbekanntes Format „%1“: verwenden Sie json, csv oder pdf.</translation>
+    </message>
+    <message>
+        <source>unknown time range &quot;%1&quot;: use 1h, 24h, 7d or 30d.</source>
+        <translation>unbekannter Zeitraum „%1“: verwenden Sie 1h, 24h, 7d oder 30d.</translation>
+    </message>
+    <message>
+        <source>unknown status &quot;%1&quot;: use %2.</source>
+        <translation>unbekannter Status „%1“: verwenden Sie %2.</translation>
+    </message>
+    <message>
+        <source>set the server&apos;s API token in the environment variable BATCHMON_TOKEN.</source>
+        <translation>setzen Sie das API-Token des Servers in der Umgebungsvariablen BATCHMON_TOKEN.</translation>
+    </message>
+    <message>
+        <source>Check BATCHMON_TOKEN; an admin creates a token with &quot;batchmon-server token add NAME --role viewer&quot;.</source>
+        <translation>Prüfen Sie BATCHMON_TOKEN; ein Administrator erstellt ein Token mit „batchmon-server token add NAME --role viewer“.</translation>
+    </message>
+    <message>
+        <source>note: --time-range is not used for a file: the report shows %1&apos;s own time range.</source>
+        <translation>Hinweis: --time-range gilt nicht für eine Datei: der Bericht zeigt den eigenen Zeitraum von %1.</translation>
+    </message>
+    <message>
+        <source>note: --time-range %1 is not used for a file: %2 holds the jobs of its own range, %3.</source>
+        <translation>Hinweis: --time-range %1 gilt nicht für eine Datei: %2 enthält die Jobs ihres eigenen Zeitraums, %3.</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>nicht vermerkt</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not demo, a server profile, an http(s) URL or an existing file. %2</source>
+        <translation>„%1“ ist weder demo noch ein Serverprofil, eine http(s)-URL oder eine vorhandene Datei. %2</translation>
+    </message>
+    <message>
+        <source>No server profiles are saved; add one in the app (File &gt; Connect to a server) or give a URL.</source>
+        <translation>Es sind keine Serverprofile gespeichert; legen Sie eines in der App an (Datei &gt; Mit einem Server verbinden) oder geben Sie eine URL an.</translation>
+    </message>
+    <message>
+        <source>Profiles: %1.</source>
+        <translation>Profile: %1.</translation>
+    </message>
+    <message>
+        <source>using the API token in BATCHMON_TOKEN for profile &quot;%1&quot;.</source>
+        <translation>verwende das API-Token aus BATCHMON_TOKEN für das Profil „%1“.</translation>
+    </message>
+    <message>
+        <source>Check BATCHMON_TOKEN (it is used instead of the keychain&apos;s token when set).</source>
+        <translation>Prüfen Sie BATCHMON_TOKEN (wenn gesetzt, wird es statt des Tokens im Schlüsselbund verwendet).</translation>
+    </message>
+    <message>
+        <source>Check the token saved for profile &quot;%1&quot; in the app (File &gt; Connect to a server), or set BATCHMON_TOKEN.</source>
+        <translation>Prüfen Sie das für das Profil „%1“ gespeicherte Token in der App (Datei &gt; Mit einem Server verbinden) oder setzen Sie BATCHMON_TOKEN.</translation>
+    </message>
+</context>
+<context>
     <name>batchmon::ExportWriter</name>
     <message>
         <source>of %1 UTC</source>

@@ -76,6 +76,18 @@ private slots:
                  shown);
     }
 
+    /// Money as the locale writes it: in German the sign follows the number ("7.038,45 $").
+    void dollarsGerman()
+    {
+        const QLocale de(QLocale::German, QLocale::Germany);
+        const QString nbsp(QChar(0x00A0));
+        QCOMPARE(formatDollars(Money::fromMicros(7038450000), de),
+                 QStringLiteral("7.038,45") + nbsp + QLatin1Char('$'));
+        QCOMPARE(formatDollars(Money::fromMicros(-3200000), de),
+                 QStringLiteral("−3,20") + nbsp + QLatin1Char('$'));
+        QCOMPARE(formatDollars(Money::fromMicros(37), de), QStringLiteral("<0,01") + nbsp + QLatin1Char('$'));
+    }
+
     void nothingFinished()
     {
         MonitoringSnapshot s;
