@@ -6,7 +6,9 @@ namespace batchmon {
 QString formatDollars(Money amount, const QLocale &locale)
 {
     // The dollar sign where the locale puts a currency symbol: "$7.06" in English, "7,06 $" in German.
+    // (The C locale, a system without one, writes "1.00 $"; the dollar's own "$1.00" reads better there.)
     const bool symbolFirst =
+        locale.language() == QLocale::C ||
         locale.toCurrencyString(1.0, QStringLiteral("$"), 2).startsWith(QLatin1Char('$'));
     const auto withSymbol = [symbolFirst](const QString &number) -> QString {
         if (symbolFirst)

@@ -88,6 +88,12 @@ private slots:
         QCOMPARE(formatDollars(Money::fromMicros(37), de), QStringLiteral("<0,01") + nbsp + QLatin1Char('$'));
     }
 
+    /// A machine without a locale (C, as in CI) writes dollars as in English.
+    void dollarsInTheCLocale()
+    {
+        QCOMPARE(formatDollars(Money::fromMicros(7038450000), QLocale::c()), QStringLiteral("$7038.45"));
+    }
+
     void nothingFinished()
     {
         MonitoringSnapshot s;
