@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "FileSource.h"
 
+#include "source/WorkerCall.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -293,18 +295,7 @@ ApiError FileSource::readOnly()
 
 template<typename T> QFuture<ApiResult<T>> FileSource::run(std::function<ApiResult<T>(FileWorker &)> work)
 {
-    auto promise = std::make_shared<QPromise<ApiResult<T>>>();
-    promise->start();
-    QFuture<ApiResult<T>> future = promise->future();
-    FileWorker *worker = m_worker;
-    QMetaObject::invokeMethod(
-        worker,
-        [worker, promise, work] {
-            promise->addResult(work(*worker));
-            promise->finish();
-        },
-        Qt::QueuedConnection);
-    return future;
+    return callOnWorker<T>(m_worker, std::move(work));
 }
 
 template<typename T> QFuture<ApiResult<T>> FileSource::refuse()

@@ -2,6 +2,7 @@
 #include "LocalSource.h"
 
 #include "LocalWorker.h"
+#include "WorkerCall.h"
 
 #include <QDir>
 #include <QPromise>
@@ -52,18 +53,7 @@ void LocalSource::open()
 
 template<typename T> QFuture<ApiResult<T>> LocalSource::run(std::function<ApiResult<T>(LocalWorker &)> work)
 {
-    auto promise = std::make_shared<QPromise<ApiResult<T>>>();
-    promise->start();
-    QFuture<ApiResult<T>> future = promise->future();
-    LocalWorker *worker = m_worker;
-    QMetaObject::invokeMethod(
-        worker,
-        [worker, promise, work] {
-            promise->addResult(work(*worker));
-            promise->finish();
-        },
-        Qt::QueuedConnection);
-    return future;
+    return callOnWorker<T>(m_worker, std::move(work));
 }
 
 QFuture<ApiResult<MonitoringSnapshot>> LocalSource::fetchMonitoring(const MonitoringQuery &query)
