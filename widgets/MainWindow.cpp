@@ -50,6 +50,31 @@
 
 namespace batchmon {
 
+namespace {
+
+/// A window-modal progress dialog with Cancel for work off the UI thread (opening, exporting); it
+/// shows itself only when the work takes longer than `showAfterMs`, and deletes itself when closed.
+QProgressDialog *newProgress(QWidget *parent, const QString &label, const QString &title, int maximum,
+                             int showAfterMs)
+{
+    auto *progress = new QProgressDialog(label, MainWindow::tr("Cancel"), 0, maximum, parent);
+    progress->setWindowTitle(title);
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(showAfterMs);
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    return progress;
+}
+
+/// Closes `progress` when its work has ended; close() emits canceled(), which must no longer reach
+/// the work (it may be finishing or gone).
+void closeQuietly(QProgressDialog *progress)
+{
+    QObject::disconnect(progress, &QProgressDialog::canceled, nullptr, nullptr);
+    progress->close();
+}
+
+} // namespace
+
 MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget *parent)
     : QMainWindow(parent), m_demoPath(demoPath), m_profiles(profiles), m_nam(new QNetworkAccessManager(this)),
       m_notifier(new DesktopNotifier(this)), m_identity(new QLabel(this)), m_scheduler(new QLabel(this))
@@ -492,11 +517,7 @@ void MainWindow::exportTo(const QString &path)
     header.jobType = query.jobType;
     // Off the UI thread's way: the pages arrive one by one (and a report's pages are drawn a few at a
     // time); the dialog shows how far and can stop it.
-    auto *progress = new QProgressDialog(tr("Exporting the jobs of this view…"), tr("Cancel"), 0, 0, this);
-    progress->setWindowTitle(tr("Export"));
-    progress->setWindowModality(Qt::WindowModal);
-    progress->setMinimumDuration(500);
-    progress->setAttribute(Qt::WA_DeleteOnClose);
+    auto *progress = newProgress(this, tr("Exporting the jobs of this view…"), tr("Export"), 0, 500);
     auto cancelled = std::make_shared<bool>(false);
     const auto wire = [this, progress, path, cancelled](auto *task) {
         using Task = std::remove_pointer_t<decltype(task)>;
@@ -526,9 +547,7 @@ void MainWindow::exportTo(const QString &path)
         connect(task, &Task::finished, this,
                 [this, progress, path, cancelled](const QString &error, qint64 jobs) {
                     const bool byUser = *cancelled;
-                    QObject::disconnect(progress, &QProgressDialog::canceled, nullptr,
-                                        nullptr); // close() emits it
-                    progress->close();
+                    closeQuietly(progress);
                     if (!error.isEmpty() && byUser)
                         statusBar()->showMessage(tr("Export cancelled; nothing was written to %1.").arg(path),
                                                  10000);
@@ -655,18 +674,13 @@ void MainWindow::openFile(const QString &path)
     m_pendingFile = file;
     // Read off the UI thread; the dialog shows how far it is and can stop it. The current view stays
     // until the file has been read whole.
-    auto *progress = new QProgressDialog(tr("Reading %1…").arg(info.fileName()), tr("Cancel"), 0, 100, this);
-    progress->setWindowTitle(tr("Open an export"));
-    progress->setWindowModality(Qt::WindowModal);
-    progress->setMinimumDuration(300);
-    progress->setAttribute(Qt::WA_DeleteOnClose);
+    auto *progress =
+        newProgress(this, tr("Reading %1…").arg(info.fileName()), tr("Open an export"), 100, 300);
     progress->setObjectName(QStringLiteral("openFileProgress"));
     connect(progress, &QProgressDialog::canceled, file, &FileSource::cancelOpen);
     connect(file, &FileSource::openProgress, progress, &QProgressDialog::setValue);
-    // Closing the dialog emits canceled(): it is let go of the file first.
     const auto closeProgress = [progress] {
-        QObject::disconnect(progress, &QProgressDialog::canceled, nullptr, nullptr);
-        progress->close();
+        closeQuietly(progress);
     };
     connect(file, &QObject::destroyed, progress, closeProgress);
     connect(file, &FileSource::openFailed, this, [this, file, closeProgress, fail](const QString &message) {
