@@ -102,6 +102,9 @@ int main(int argc, char *argv[])
     }
 
     if (!hasDisplay(argc, argv)) {
+        // A QCoreApplication (it needs no display) so that the message is in the user's language.
+        QCoreApplication app(argc, argv);
+        setUpApplication();
         QTextStream(stderr) << QCoreApplication::translate(
                                    "main",
                                    "batchmon: no display to open the window on. Over SSH use "

@@ -407,6 +407,15 @@ private slots:
         QCOMPARE(runApp({}, sshEnvironment(QString()), &err, &out), 1);
         QVERIFY2(err.contains("no display to open the window on") && err.contains("batchmon export --help"),
                  err.constData());
+
+        // In the user's language, as the window would be.
+        QProcessEnvironment german = sshEnvironment(QString());
+        german.remove(QStringLiteral("LANGUAGE"));
+        german.insert(QStringLiteral("LC_ALL"), QStringLiteral("de_DE.UTF-8"));
+        QCOMPARE(runApp({}, german, &err, &out), 1);
+        QVERIFY2(QString::fromUtf8(err).contains(
+                     QStringLiteral("keine Anzeige, auf der das Fenster geöffnet werden kann")),
+                 err.constData());
     }
 };
 
