@@ -5,13 +5,23 @@
 #include "domain/Money.h"
 #include "util/Result.h"
 
+#include <QByteArray>
 #include <QDateTime>
+#include <QList>
 #include <QMap>
 #include <QString>
 
 #include <optional>
 
 namespace batchmon {
+
+/// One request of a batch as the intake received it (docs/api.md §18): a line of the batch's JSONL.
+struct ProviderRequest
+{
+    QString customId; ///< the producer's id, unique in the store; the line's `custom_id`
+    QString url;      ///< the line's `url`, the batch's endpoint: "/v1/chat/completions", …
+    QByteArray body;  ///< the line's `body`, a JSON object as the producer sent it (compact)
+};
 
 /// What the pipeline hands a provider: one batch of requests of one job type and model.
 struct BatchSubmission
@@ -21,6 +31,9 @@ struct BatchSubmission
     QString model;
     qint64 requestCount = 0;
     qint64 estimatedInputTokens = 0; ///< counted against the provider's enqueued-token quota
+    /// The requests themselves, from the intake (empty for the simulated workload, which has only
+    /// counts). When set, requestCount == requests.size() and all share one `url`.
+    QList<ProviderRequest> requests;
 };
 
 /// A batch as the pipeline remembers it: enough for a provider that keeps no state of its own (the
@@ -31,6 +44,19 @@ struct SubmittedBatch
     BatchSubmission submission;
     QDateTime submittedAt;
     std::optional<QDateTime> cancelRequestedAt;
+};
+
+/// What became of one request of a finished batch (a line of its output or error file).
+struct RequestOutcome
+{
+    QString customId;
+    bool failed = false;    ///< `error` set, or `response.status_code` >= 400
+    int statusCode = 0;     ///< `response.status_code`; 0 when the line has no response
+    QByteArray response;    ///< `response.body` as JSON (compact); empty when there is none
+    QString errorCode;      ///< `error.code`, else the body's `error.code`/`type`, else "http_<status>"
+    QString errorMessage;   ///< `error.message` or the body's `error.message`
+    qint64 inputTokens = 0; ///< `response.body.usage`: prompt/input tokens
+    qint64 outputTokens = 0;
 };
 
 /// A provider's view of one batch at one moment (OpenAI's Batch object, reduced to what we keep).
@@ -49,6 +75,30 @@ struct ProviderBatchStatus
     std::optional<QString> batchError;
     std::optional<QDateTime> inProgressAt;
     std::optional<QDateTime> finishedAt; ///< completed, failed, expired or cancelled
+    /// For a finished batch of a provider that reads result files (OpenAI's): every line of its output
+    /// and error files, one per request processed. Empty while it runs, and for the simulated provider.
+    QList<RequestOutcome> outcomes;
+};
+
+/// A batch that exists at the provider, as its list shows it (for importing batches made elsewhere).
+struct ListedBatch
+{
+    QString batchId;
+    QString endpoint;                   ///< "/v1/chat/completions", …
+    QString model;                      ///< the Batch object's `model`, else metadata `model`, else ""
+    QString jobType;                    ///< metadata `job_type`, else derived from the endpoint
+    std::optional<QString> batchmonJob; ///< metadata `batchmon_job`: made by a batchmon pipeline
+    JobStatus status = JobStatus::Validating;
+    qint64 requestCount = 0; ///< `request_counts.total`
+    QDateTime createdAt;
+};
+
+/// One page of the provider's batch list, newest first.
+struct BatchPage
+{
+    QList<ListedBatch> batches;
+    bool hasMore = false;
+    QString lastId; ///< pass as `after` for the next page
 };
 
 /// Why a provider call failed (not a failed batch: a call that did not go through).
@@ -61,6 +111,7 @@ struct ProviderError
         NotFound,
         Conflict,
         Unavailable,
+        Unauthorized, ///< the key is wrong or lacks access (401/403): retrying will not help
         Other
     };
     Kind kind = Kind::Other;
@@ -101,6 +152,18 @@ public:
     virtual qint64 enqueuedTokenLimit() const = 0;
     /// Synchronous price of `model`; nullopt for a model the provider does not know.
     virtual std::optional<ModelPrice> price(const QString &model) const = 0;
+
+    /// Whether the provider sends the requests themselves (BatchSubmission::requests), so the pipeline
+    /// must batch the intake's requests rather than counts.
+    virtual bool sendsRequests() const { return false; }
+    /// One page of the account's batches, newest first, after `after` (a batch id; empty: the first page).
+    /// The simulated provider has no account: an empty page.
+    virtual Result<BatchPage, ProviderError> listBatches(const QString &after, int limit)
+    {
+        Q_UNUSED(after)
+        Q_UNUSED(limit)
+        return BatchPage{};
+    }
 };
 
 } // namespace batchmon
