@@ -38,7 +38,7 @@ SubmittedBatch submittedBatch(const StoredJob &s)
 {
     return {s.job.batchId.value_or(QString()),
             {s.job.id, s.job.jobType, s.job.model.value_or(QString()), s.job.requestCount,
-             s.estimatedInputTokens},
+             s.estimatedInputTokens, {}},
             s.submittedAt.value_or(s.job.createdAt),
             s.cancelRequestedAt};
 }
@@ -270,7 +270,7 @@ StoreResult<Done> Pipeline::submitPending(qint64 atMs, TickReport &report)
         if (enqueued + s.estimatedInputTokens > quota && enqueued > 0)
             break;
         const BatchSubmission submission{s.job.id, s.job.jobType, s.job.model.value_or(QString()),
-                                         s.job.requestCount, s.estimatedInputTokens};
+                                         s.job.requestCount, s.estimatedInputTokens, {}};
         const auto batchId = m_provider.submit(submission, at(atMs));
         if (!batchId)
             break; // rate limited or unavailable: the next creation tick tries again
