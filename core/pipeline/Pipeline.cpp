@@ -37,8 +37,12 @@ QDateTime at(qint64 ms)
 SubmittedBatch submittedBatch(const StoredJob &s)
 {
     return {s.job.batchId.value_or(QString()),
-            {s.job.id, s.job.jobType, s.job.model.value_or(QString()), s.job.requestCount,
-             s.estimatedInputTokens, {}},
+            {s.job.id,
+             s.job.jobType,
+             s.job.model.value_or(QString()),
+             s.job.requestCount,
+             s.estimatedInputTokens,
+             {}},
             s.submittedAt.value_or(s.job.createdAt),
             s.cancelRequestedAt};
 }
@@ -78,8 +82,24 @@ PipelineSettings PipelineSettings::backfill(const PipelineSettings &live)
 }
 
 Pipeline::Pipeline(Database &db, Provider &provider, Workload &workload, PipelineSettings settings)
-    : m_db(db), m_jobs(db), m_admin(db), m_provider(provider), m_workload(workload), m_settings(settings)
+    : m_db(db), m_jobs(db), m_admin(db), m_requests(db), m_provider(provider), m_workload(&workload),
+      m_settings(settings)
 {}
+
+Pipeline::Pipeline(Database &db, Provider &provider, PipelineSettings settings)
+    : m_db(db), m_jobs(db), m_admin(db), m_requests(db), m_provider(provider), m_settings(settings)
+{}
+
+StoreResult<Done> Pipeline::loadImported()
+{
+    m_importedJobs.clear();
+    auto q = m_db.exec(QStringLiteral("SELECT job_id FROM imported_batches"));
+    if (!q)
+        return q.error();
+    while (q.value().next())
+        m_importedJobs.insert(q.value().value(0).toString());
+    return Done{};
+}
 
 StoreResult<std::optional<QDateTime>> Pipeline::clock()
 {
@@ -174,6 +194,9 @@ StoreResult<TickReport> Pipeline::advanceTo(const QDateTime &now)
         if (!paused)
             return paused.error();
         m_paused = paused.value();
+        m_requeued.clear();
+        if (auto imported = loadImported(); !imported)
+            return imported.error();
         const auto &s = m_settings;
         qint64 lastCreate = loaded.value();
         qint64 nextCreate = nextTick(s.createSchedule, s.createIntervalMs, t);
@@ -195,6 +218,9 @@ StoreResult<TickReport> Pipeline::advanceTo(const QDateTime &now)
                 lastCreate = tick;
                 if (auto sub = submitPending(tick, report); !sub)
                     return sub.error();
+                // Refused for the provider's token limit at this tick's poll: sent at the next one.
+                m_pending += m_requeued;
+                m_requeued.clear();
                 nextCreate = nextTick(s.createSchedule, s.createIntervalMs, tick);
             }
             if (tick == nextPurge) {
@@ -219,7 +245,9 @@ StoreResult<TickReport> Pipeline::advanceTo(const QDateTime &now)
 
 StoreResult<Done> Pipeline::createBatches(qint64 fromMs, qint64 toMs, TickReport &report)
 {
-    for (const Arrivals &a : m_workload.arrivals(at(fromMs), at(toMs))) {
+    if (!m_workload)
+        return createFromIntake(toMs, report);
+    for (const Arrivals &a : m_workload->arrivals(at(fromMs), at(toMs))) {
         Buffered &b = m_buffer[a.jobType + QLatin1Char('\n') + a.model];
         b.count += a.count;
         b.tokens += a.estimatedInputTokens;
@@ -251,6 +279,58 @@ StoreResult<Done> Pipeline::createBatches(qint64 fromMs, qint64 toMs, TickReport
     return Done{};
 }
 
+StoreResult<Done> Pipeline::createFromIntake(qint64 atMs, TickReport &report)
+{
+    auto groups = m_requests.waitingGroups();
+    if (!groups)
+        return groups.error();
+    for (WaitingGroup g : groups.value()) {
+        while (g.count >= m_settings.minSize) {
+            const qint64 n = std::min(g.count, m_settings.maxRequests);
+            auto id = m_jobs.nextJobId();
+            if (!id)
+                return id.error();
+            auto tokens = m_requests.assign(g, n, id.value());
+            if (!tokens)
+                return tokens.error();
+            StoredJob s;
+            s.job.id = id.value();
+            s.job.status = JobStatus::Pending;
+            s.job.jobType = g.jobType;
+            s.job.model = g.model;
+            s.job.requestCount = n;
+            s.job.createdAt = at(atMs);
+            s.estimatedInputTokens = tokens.value();
+            if (auto w = m_jobs.insert(s, QStringLiteral("pipeline")); !w)
+                return w.error();
+            m_pending.append(s);
+            g.count -= n;
+            ++report.created;
+        }
+    }
+    return Done{};
+}
+
+StoreResult<QList<ProviderRequest>> Pipeline::requestsFor(StoredJob &s)
+{
+    auto stored = m_requests.forJob(s.job.id);
+    if (!stored)
+        return stored.error();
+    if (stored.value().isEmpty() && s.job.retryOf) {
+        // A retry (JobActions::retry) sends its original's requests that did not complete.
+        if (auto moved = m_requests.reassignUnfinished(*s.job.retryOf, s.job.id); !moved)
+            return moved.error();
+        stored = m_requests.forJob(s.job.id);
+        if (!stored)
+            return stored.error();
+    }
+    QList<ProviderRequest> out;
+    out.reserve(stored.value().size());
+    for (const StoredRequest &r : stored.value())
+        out.append({r.request.customId, r.request.url, r.request.body});
+    return out;
+}
+
 StoreResult<Done> Pipeline::submitPending(qint64 atMs, TickReport &report)
 {
     if (m_paused || !m_settings.processingEnabled)
@@ -269,8 +349,33 @@ StoreResult<Done> Pipeline::submitPending(qint64 atMs, TickReport &report)
         // nothing is in flight, when it goes anyway and the provider says what it thinks of it.
         if (enqueued + s.estimatedInputTokens > quota && enqueued > 0)
             break;
-        const BatchSubmission submission{s.job.id, s.job.jobType, s.job.model.value_or(QString()),
-                                         s.job.requestCount, s.estimatedInputTokens, {}};
+        BatchSubmission submission{
+            s.job.id,           s.job.jobType,          s.job.model.value_or(QString()),
+            s.job.requestCount, s.estimatedInputTokens, {}};
+        if (m_provider.sendsRequests()) {
+            auto requests = requestsFor(s);
+            if (!requests)
+                return requests.error();
+            if (requests.value().isEmpty()) {
+                // Nothing of the intake's behind it (a retry of a job made elsewhere, say): it cannot
+                // be sent, and waiting will not change that.
+                s.job.status = JobStatus::Failed;
+                s.job.failedCount = s.job.requestCount;
+                s.job.completedAt = at(atMs);
+                s.job.processingTimeMs = 0;
+                if (s.job.requestCount > 0)
+                    s.errorCounts[QStringLiteral("no_requests")] = s.job.requestCount;
+                if (auto w = m_jobs.update(before, s, at(atMs), QStringLiteral("pipeline"),
+                                           QStringLiteral("no_requests: no requests of the intake to send"));
+                    !w && w.error().kind != StoreError::Kind::Conflict)
+                    return w.error();
+                m_pending.removeFirst();
+                continue;
+            }
+            submission.requests = requests.value();
+            submission.requestCount = submission.requests.size();
+            s.job.requestCount = submission.requestCount;
+        }
         const auto batchId = m_provider.submit(submission, at(atMs));
         if (!batchId)
             break; // rate limited or unavailable: the next creation tick tries again
@@ -312,6 +417,7 @@ StoreResult<Done> Pipeline::poll(qint64 atMs, bool processResults, TickReport &r
                 p = cancelled.value();
         }
         if (!isFinished(p.status) && s.job.status != JobStatus::Cancelling && s.submittedAt &&
+            !m_importedJobs.contains(s.job.id) &&
             atMs - s.submittedAt->toMSecsSinceEpoch() >= m_settings.timeoutMs) {
             // Our own timeout, which may be shorter than the provider's window: stop paying for it.
             m_provider.cancel(batch, at(atMs));
@@ -326,6 +432,34 @@ StoreResult<Done> Pipeline::poll(qint64 atMs, bool processResults, TickReport &r
         const bool final = isFinished(p.status);
         if (final && !processResults)
             continue; // the result-processing tick records it with its results
+        if (p.status == JobStatus::Failed && p.batchError == QLatin1String("token_limit_exceeded") &&
+            s.job.status != JobStatus::Cancelling && !m_importedJobs.contains(s.job.id)) {
+            // The provider's enqueued-token limit, not the requests: the job waits and goes again.
+            s.job.status = JobStatus::Pending;
+            s.job.batchId.reset();
+            s.job.startedAt.reset();
+            s.submittedAt.reset();
+            s.job.completedCount = 0;
+            s.job.failedCount = 0;
+            s.errorCounts.clear();
+            if (m_provider.sendsRequests()) {
+                if (auto r = m_requests.resetOutcomes(s.job.id); !r)
+                    return r.error();
+            }
+            if (auto w = m_jobs.update(before, s, p.finishedAt.value_or(at(atMs)), QStringLiteral("provider"),
+                                       QStringLiteral("token_limit_exceeded: the provider's enqueued-token "
+                                                      "limit; sent again later"));
+                !w) {
+                if (w.error().kind != StoreError::Kind::Conflict)
+                    return w.error();
+            } else {
+                m_requeued.append(s);
+                ++report.requeued;
+                ++report.updated;
+            }
+            m_flying.removeAt(i--);
+            continue;
+        }
         // A job being cancelled stays `cancelling` until the provider confirms.
         JobStatus next = p.status;
         if (s.job.status == JobStatus::Cancelling && !final)
@@ -354,6 +488,10 @@ StoreResult<Done> Pipeline::poll(qint64 atMs, bool processResults, TickReport &r
             }
             when = finishedAt;
             ++report.finished;
+            if (m_provider.sendsRequests() && !m_importedJobs.contains(s.job.id)) {
+                if (auto r = recordOutcomes(s, p, finishedAt); !r)
+                    return r.error();
+            }
         } else if (next == JobStatus::InProgress && previous == JobStatus::Validating && p.inProgressAt) {
             when = *p.inProgressAt;
         }
@@ -376,12 +514,122 @@ StoreResult<Done> Pipeline::poll(qint64 atMs, bool processResults, TickReport &r
     return Done{};
 }
 
+StoreResult<Done> Pipeline::recordOutcomes(const StoredJob &s, const ProviderBatchStatus &p,
+                                           const QDateTime &finishedAt)
+{
+    QList<RecordedOutcome> recorded;
+    recorded.reserve(p.outcomes.size());
+    for (const RequestOutcome &o : p.outcomes)
+        recorded.append({o.customId, o.failed ? RequestState::Failed : RequestState::Completed, o.statusCode,
+                         o.response, o.errorCode, o.errorMessage, o.inputTokens, o.outputTokens});
+    // Requests without a line: never run. Cancelled with their batch; failed with it otherwise, under
+    // the batch's error ("batch_expired", a validation code), or as missing from a complete output.
+    RequestState missing = RequestState::Failed;
+    QString code = p.batchError.value_or(QStringLiteral("missing_from_output"));
+    if (p.status == JobStatus::Cancelled)
+        missing = RequestState::Cancelled;
+    else if (p.status == JobStatus::Expired)
+        code = QStringLiteral("batch_expired");
+    return m_requests.recordOutcomes(s.job.id, recorded, missing, code, finishedAt);
+}
+
+StoreResult<CollectReport> Pipeline::collect(const QDateTime &now, int pageSize)
+{
+    CollectReport report;
+    const QString kDone = QStringLiteral("collector_complete");
+    auto doneBefore = m_db.exec(QStringLiteral("SELECT value FROM settings WHERE key = ?"), {kDone});
+    if (!doneBefore)
+        return doneBefore.error();
+    const bool passMade = doneBefore.value().next();
+    const QDateTime cutoff = now.addDays(-m_settings.retentionDays);
+    QString after;
+    while (true) {
+        const auto page = m_provider.listBatches(after, pageSize);
+        if (!page) {
+            report.error = page.error();
+            return report; // the next collect goes on; what was imported stays
+        }
+        ++report.pages;
+        bool knewOne = false;
+        bool reachedCutoff = false;
+        auto imported = inTransaction(m_db, [&]() -> StoreResult<Done> {
+            for (const ListedBatch &b : page.value().batches) {
+                ++report.listed;
+                if (b.createdAt.isValid() && b.createdAt < cutoff) {
+                    reachedCutoff = true; // older than the retention keeps: purged if imported
+                    break;
+                }
+                auto known = m_db.exec(QStringLiteral("SELECT 1 FROM jobs WHERE batch_id = ? UNION ALL"
+                                                      " SELECT 1 FROM imported_batches WHERE batch_id = ?"),
+                                       {b.batchId, b.batchId});
+                if (!known)
+                    return known.error();
+                if (known.value().next()) {
+                    knewOne = true;
+                    continue;
+                }
+                auto id = m_jobs.nextJobId();
+                if (!id)
+                    return id.error();
+                StoredJob s;
+                s.job.id = id.value();
+                // Polled like the pipeline's own from here on; the first poll brings its counts.
+                s.job.status = isFinished(b.status) ? JobStatus::Validating : b.status;
+                s.job.batchId = b.batchId;
+                s.job.jobType = b.jobType.isEmpty() ? QStringLiteral("imported") : b.jobType;
+                if (!b.model.isEmpty())
+                    s.job.model = b.model;
+                s.job.requestCount = b.requestCount;
+                s.job.createdAt = b.createdAt.isValid() ? b.createdAt.toUTC() : now.toUTC();
+                s.job.startedAt = s.job.createdAt;
+                s.submittedAt = s.job.createdAt;
+                if (auto w =
+                        m_jobs.insert(s, QStringLiteral("collector"),
+                                      QStringLiteral("imported from the provider: batch %1").arg(b.batchId));
+                    !w)
+                    return w.error();
+                auto mark =
+                    m_db.exec(QStringLiteral("INSERT INTO imported_batches (batch_id, job_id, imported_at)"
+                                             " VALUES (?, ?, ?)"),
+                              {b.batchId, s.job.id, now.toMSecsSinceEpoch()});
+                if (!mark)
+                    return mark.error();
+                ++report.imported;
+            }
+            return Done{};
+        });
+        if (!imported)
+            return imported.error();
+        const bool last = !page.value().hasMore || page.value().lastId.isEmpty() || reachedCutoff;
+        if (last) {
+            auto r = m_db.exec(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)"
+                                              " ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+                               {kDone, QString::number(now.toMSecsSinceEpoch())});
+            if (!r)
+                return r.error();
+            return report;
+        }
+        if (passMade && knewOne)
+            return report; // newest first: what follows was seen by an earlier pass
+        after = page.value().lastId;
+    }
+}
+
 StoreResult<Done> Pipeline::purge(qint64 atMs, TickReport &report)
 {
     const QDateTime cutoff = at(atMs - m_settings.retentionDays * kDayMs);
     auto jobs = m_jobs.purgeCreatedBefore(cutoff);
     if (!jobs)
         return jobs.error();
+    auto requests = m_requests.purgeReceivedBefore(cutoff);
+    if (!requests)
+        return requests.error();
+    report.purged += requests.value();
+    // Imported batches whose jobs went: older than the retention, so a collect will not list them in.
+    if (auto gone = m_db.exec(
+            QStringLiteral("DELETE FROM imported_batches WHERE job_id NOT IN (SELECT id FROM jobs)"));
+        !gone)
+        return gone.error();
     auto admin = m_admin.purgeBefore(cutoff);
     if (!admin)
         return admin.error();

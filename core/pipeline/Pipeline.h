@@ -6,8 +6,10 @@
 #include "pipeline/Workload.h"
 #include "store/AdminStore.h"
 #include "store/JobStore.h"
+#include "store/RequestStore.h"
 
 #include <QHash>
+#include <QSet>
 
 #include <variant>
 
@@ -55,6 +57,18 @@ struct TickReport
     /// The last status check (BATCH_STATUS_CHECK_INTERVAL tick) it ran, if any: the owner evaluates
     /// the alert rules after it (AlertRecorder), once per advance however many checks it caught up.
     std::optional<QDateTime> statusCheckedAt;
+    /// Jobs sent back to `pending` because the provider refused their batch for its enqueued-token
+    /// limit (token_limit_exceeded): sent again at a later creation tick.
+    int requeued = 0;
+};
+
+/// What one collect() did.
+struct CollectReport
+{
+    int listed = 0;   ///< batches the provider listed
+    int imported = 0; ///< of those, new jobs
+    int pages = 0;
+    std::optional<ProviderError> error; ///< why it stopped early, if it did
 };
 
 /**
@@ -73,6 +87,10 @@ class Pipeline
 {
 public:
     Pipeline(Database &db, Provider &provider, Workload &workload, PipelineSettings settings);
+    /// A pipeline of the intake's requests (RequestStore, docs/api.md §18) for a provider that sends
+    /// them (Provider::sendsRequests): requests are grouped by job type, model and endpoint, oldest
+    /// first; a finished batch's outcomes are recorded per request.
+    Pipeline(Database &db, Provider &provider, PipelineSettings settings);
 
     void setSettings(const PipelineSettings &settings) { m_settings = settings; }
     const PipelineSettings &settings() const { return m_settings; }
@@ -82,6 +100,14 @@ public:
     /// Starts a new store's clock at `start` (the backfill's beginning); no-op once it has one.
     StoreResult<Done> startAt(const QDateTime &start);
     StoreResult<TickReport> advanceTo(const QDateTime &now);
+
+    /**
+     * Imports the provider's batches that were made outside batchmon (Provider::listBatches, newest
+     * first) as jobs, which the next advances poll like their own; a batch imported before, or made by
+     * this pipeline, is not imported again. Pages until the retention window's start, or — once a
+     * whole pass has been made — until a page holds a batch it knows. Each page is one transaction.
+     */
+    StoreResult<CollectReport> collect(const QDateTime &now, int pageSize = 100);
 
 private:
     struct Buffered
@@ -94,6 +120,14 @@ private:
     StoreResult<qint64> load(qint64 clockMs);
     StoreResult<Done> save(qint64 clockMs, qint64 lastCreateMs);
     StoreResult<Done> createBatches(qint64 fromMs, qint64 toMs, TickReport &report);
+    StoreResult<Done> createFromIntake(qint64 atMs, TickReport &report);
+    /// The requests a provider that sends them gets for job `s` (a retry takes its original's
+    /// unfinished ones); empty when there are none.
+    StoreResult<QList<ProviderRequest>> requestsFor(StoredJob &s);
+    /// Records the per-request outcomes of a finished intake job.
+    StoreResult<Done> recordOutcomes(const StoredJob &s, const ProviderBatchStatus &p,
+                                     const QDateTime &finishedAt);
+    StoreResult<Done> loadImported();
     StoreResult<Done> submitPending(qint64 atMs, TickReport &report);
     StoreResult<Done> poll(qint64 atMs, bool processResults, TickReport &report);
     StoreResult<Done> purge(qint64 atMs, TickReport &report);
@@ -101,8 +135,9 @@ private:
     Database &m_db;
     JobStore m_jobs;
     AdminStore m_admin;
+    RequestStore m_requests;
     Provider &m_provider;
-    Workload &m_workload;
+    Workload *m_workload = nullptr; ///< null: the intake's requests
     PipelineSettings m_settings;
 
     /// "jobType\nmodel" → requests waiting for a batch. A QMap, not a QHash: batches are made in
@@ -111,8 +146,10 @@ private:
     QMap<QString, Buffered> m_buffer;
     // Within one advanceTo() nothing else writes (it is one transaction), so the jobs it works on are
     // read once and kept here: re-reading them at every tick made three days take 10 s.
-    QList<StoredJob> m_flying;  ///< submitted, not finished, oldest first
-    QList<StoredJob> m_pending; ///< pending, oldest first
+    QList<StoredJob> m_flying;    ///< submitted, not finished, oldest first
+    QList<StoredJob> m_pending;   ///< pending, oldest first
+    QList<StoredJob> m_requeued;  ///< back to pending this tick (token_limit_exceeded): sent at a later one
+    QSet<QString> m_importedJobs; ///< jobs of batches made outside batchmon: never timed out by us
     bool m_paused = false;
 };
 

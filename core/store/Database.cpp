@@ -129,6 +129,23 @@ const QList<QStringList> &migrations()
             QStringLiteral("CREATE INDEX alert_events_resolved ON alert_events (resolved_at)"),
             QStringLiteral("ALTER TABLE alert_events ADD COLUMN notified_through BIGINT"),
         },
+        // 6: the intake (docs/api.md §18): requests the producers submitted, one row each, waiting for a
+        // batch (job_id NULL), batched, then their outcome; and the batches imported from the provider's
+        // account (made outside batchmon), by batch id, so a restarted collector imports none twice.
+        {
+            QStringLiteral("CREATE TABLE batch_requests (custom_id TEXT PRIMARY KEY, job_type TEXT NOT NULL,"
+                           " model TEXT NOT NULL, url TEXT NOT NULL, body TEXT NOT NULL,"
+                           " producer TEXT NOT NULL, received_at BIGINT NOT NULL,"
+                           " estimated_input_tokens BIGINT NOT NULL, status TEXT NOT NULL, job_id TEXT,"
+                           " status_code INTEGER, response TEXT, error_code TEXT, error_message TEXT,"
+                           " input_tokens BIGINT, output_tokens BIGINT, finished_at BIGINT)"),
+            QStringLiteral("CREATE INDEX batch_requests_waiting ON batch_requests"
+                           " (job_type, model, url, received_at, custom_id) WHERE job_id IS NULL"),
+            QStringLiteral("CREATE INDEX batch_requests_job ON batch_requests (job_id)"),
+            QStringLiteral("CREATE INDEX jobs_batch ON jobs (batch_id)"),
+            QStringLiteral("CREATE TABLE imported_batches (batch_id TEXT PRIMARY KEY, job_id TEXT NOT NULL,"
+                           " imported_at BIGINT NOT NULL)"),
+        },
     };
     return all;
 }

@@ -35,7 +35,8 @@ inline std::unique_ptr<batchmon::Database> openTestStore(const QString &backend,
             qFatal("%s", qPrintable(wipe.error().message));
         for (const char *table :
              {"jobs", "job_errors", "job_timeline", "rollups", "error_rollups", "status_counts", "counters",
-              "settings", "alert_events", "audit_log", "api_tokens", "schema_version"})
+              "settings", "alert_events", "audit_log", "api_tokens", "batch_requests", "imported_batches",
+              "schema_version"})
             wipe.value()->exec(QStringLiteral("DROP TABLE IF EXISTS %1").arg(QLatin1String(table)));
     } else {
         url = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("store.db"));

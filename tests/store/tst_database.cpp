@@ -67,7 +67,8 @@ private slots:
             for (const char *sql :
                  {"DROP TABLE error_rollups", "DROP INDEX jobs_all_failed", "DROP INDEX jobs_retry_of",
                   "DROP INDEX alert_events_job", "DROP INDEX alert_events_resolved",
-                  "ALTER TABLE alert_events DROP COLUMN notified_through",
+                  "ALTER TABLE alert_events DROP COLUMN notified_through", "DROP TABLE batch_requests",
+                  "DROP INDEX jobs_batch", "DROP TABLE imported_batches",
                   "DELETE FROM schema_version WHERE version >= 4"})
                 QVERIFY2(db.value()->exec(QString::fromLatin1(sql)).ok(), sql);
         }
