@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ApiService.h"
 
+#include "Intake.h"
+
 #include "domain/AlertRules.h"
 #include "store/AlertEvaluator.h"
 #include "json/Codec.h"
@@ -17,6 +19,7 @@ namespace {
 
 const QString kBase = QStringLiteral("/api/admin/batch-monitoring");
 const QString kAuditPath = QStringLiteral("/api/admin/audit-logs");
+const QString kIntakePath = QStringLiteral("/api/batch-requests");
 
 HttpResponse success(int status, const QJsonValue &data)
 {
@@ -127,6 +130,7 @@ struct ApiService::Call
     const HttpRequest &request;
     QStringList route; ///< path segments after the base path
     bool auditLog = false;
+    bool intake = false; ///< /api/batch-requests (docs/api.md §18): producers and admins only
     std::optional<Identity> identity;
     QString action;
     std::optional<QString> target;
@@ -134,13 +138,13 @@ struct ApiService::Call
 };
 
 ApiService::ApiService(Database &db, TokenStore &tokens, RateLimiter &limiter, ServiceContext context)
-    : m_jobs(db), m_admin(db), m_engine(db, m_jobs), m_actions(m_jobs), m_tokens(tokens), m_limiter(limiter),
-      m_context(std::move(context)), m_db(db)
+    : m_jobs(db), m_admin(db), m_engine(db, m_jobs), m_actions(m_jobs), m_requests(db), m_tokens(tokens),
+      m_limiter(limiter), m_context(std::move(context)), m_db(db)
 {}
 
 HttpResponse ApiService::handle(const HttpRequest &request)
 {
-    Call call{request, {}, false, std::nullopt, QString(), std::nullopt, std::nullopt};
+    Call call{request, {}, false, false, std::nullopt, QString(), std::nullopt, std::nullopt};
     const QString &path = request.path;
     QStringList allowed;
     if (path == kBase || path == kBase + QLatin1Char('/')) {
@@ -150,6 +154,16 @@ HttpResponse ApiService::handle(const HttpRequest &request)
         call.auditLog = true;
         allowed = {QStringLiteral("GET")};
         call.action = QStringLiteral("audit_log_access");
+    } else if (path == kIntakePath) {
+        call.intake = true;
+        allowed = {QStringLiteral("POST")};
+        call.action = QStringLiteral("requests_submit");
+    } else if (path.startsWith(kIntakePath + QLatin1Char('/')) &&
+               intake::isValidCustomId(path.mid(kIntakePath.size() + 1))) {
+        call.intake = true;
+        allowed = {QStringLiteral("GET")};
+        call.action = QStringLiteral("request_view");
+        call.target = path.mid(kIntakePath.size() + 1);
     } else if (path.startsWith(kBase + QLatin1Char('/'))) {
         call.route = path.mid(kBase.size() + 1).split(QLatin1Char('/'));
         const QStringList &r = call.route;
@@ -256,7 +270,17 @@ HttpResponse ApiService::handle(const HttpRequest &request)
     if (writes)
         invalidate(); // whatever it changes, the cached snapshots may show it
     HttpResponse response = [&] {
-        if ((writes || call.auditLog) && call.identity->role != Role::Admin)
+        const Role role = call.identity->role;
+        if (call.intake && role != Role::Producer && role != Role::Admin)
+            return failure(403, QStringLiteral("forbidden"),
+                           QStringLiteral("the %1 role may not %2 %3; a producer or admin token is required")
+                               .arg(toWireString(role), QString::fromLatin1(request.method), request.path));
+        if (!call.intake && role == Role::Producer)
+            return failure(403, QStringLiteral("forbidden"),
+                           QStringLiteral("the producer role may only submit and read requests "
+                                          "(/api/batch-requests); %1 %2 needs a viewer or admin token")
+                               .arg(QString::fromLatin1(request.method), request.path));
+        if (!call.intake && (writes || call.auditLog) && role != Role::Admin)
             return failure(403, QStringLiteral("forbidden"),
                            QStringLiteral("the viewer role may not %1 %2; an admin token is required")
                                .arg(QString::fromLatin1(request.method), request.path));
@@ -277,6 +301,8 @@ HttpResponse ApiService::dispatch(Call &call)
     const QStringList &r = call.route;
     if (call.auditLog)
         return auditLog(call);
+    if (call.intake)
+        return call.target ? viewRequest(call, *call.target) : submitRequests(call);
     if (r.isEmpty())
         return monitoring(call);
     if (r[0] == QLatin1String("alerts")) {
@@ -543,6 +569,45 @@ HttpResponse ApiService::scheduler(Call &call, bool pause)
     if (!config)
         return storeFailure(config.error());
     return success(200, json::encode(SchedulerState{pause, config.value().batchProcessingEnabled}));
+}
+
+HttpResponse ApiService::submitRequests(Call &call)
+{
+    Params params(call.request.query, {});
+    if (params.error())
+        return *params.error();
+    const auto decoded = intake::decodeSubmission(call.request.body);
+    if (const auto *e = std::get_if<IntakeError>(&decoded))
+        return failure(400, QStringLiteral("invalid_body"), e->message, e->path);
+    const auto &requests = std::get<QList<IntakeRequest>>(decoded);
+    auto stored = m_requests.submit(requests, call.identity->name, m_context.clock());
+    if (!stored) {
+        if (stored.error().kind == StoreError::Kind::Conflict)
+            return failure(409, QStringLiteral("conflict"), stored.error().message);
+        return storeFailure(stored.error());
+    }
+    call.detail = QStringLiteral("%1 requests, %2 new").arg(requests.size()).arg(stored.value().created);
+    QJsonArray list;
+    for (const StoredRequest &r : stored.value().requests)
+        list.append(intake::encode(r));
+    // 202: accepted for batching; 200 when every one was there already (a retried POST).
+    return success(stored.value().created > 0 ? 202 : 200,
+                   QJsonObject{{QStringLiteral("requests"), list},
+                               {QStringLiteral("created"), stored.value().created},
+                               {QStringLiteral("existing"), int(requests.size()) - stored.value().created}});
+}
+
+HttpResponse ApiService::viewRequest(Call &call, const QString &customId)
+{
+    Params params(call.request.query, {});
+    if (params.error())
+        return *params.error();
+    auto found = m_requests.find(customId);
+    if (!found)
+        return storeFailure(found.error());
+    if (!found.value())
+        return failure(404, QStringLiteral("not_found"), QStringLiteral("no request %1").arg(customId));
+    return success(200, intake::encode(*found.value()));
 }
 
 HttpResponse ApiService::whoami(Call &call)

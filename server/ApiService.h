@@ -7,6 +7,7 @@
 #include "store/AdminStore.h"
 #include "store/JobActions.h"
 #include "store/MonitoringEngine.h"
+#include "store/RequestStore.h"
 #include "json/DecodeError.h"
 
 #include <QJsonObject>
@@ -70,12 +71,15 @@ private:
     HttpResponse scheduler(Call &call, bool pause);
     HttpResponse auditLog(Call &call);
     HttpResponse whoami(Call &call);
+    HttpResponse submitRequests(Call &call);
+    HttpResponse viewRequest(Call &call, const QString &customId);
     void audit(const Call &call, int status);
 
     JobStore m_jobs;
     AdminStore m_admin;
     MonitoringEngine m_engine;
     JobActions m_actions;
+    RequestStore m_requests;
     TokenStore &m_tokens;
     RateLimiter &m_limiter;
     ServiceContext m_context;

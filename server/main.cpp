@@ -83,7 +83,7 @@ int tokenCommand(const QStringList &args, const QString &roleName, Database &db)
     if (verb == QLatin1String("add") && args.size() >= 3) {
         const auto parsed = roleFromWire(roleName);
         if (!parsed)
-            return fail(QStringLiteral("--role must be admin or viewer, got \"%1\"").arg(roleName));
+            return fail(QStringLiteral("--role must be admin, viewer or producer, got \"%1\"").arg(roleName));
         const Role role = *parsed;
         auto token = tokens.add(args[2], role, QDateTime::currentDateTimeUtc());
         if (!token)
@@ -108,8 +108,9 @@ int tokenCommand(const QStringList &args, const QString &roleName, Database &db)
         out << "Revoked " << args[2] << Qt::endl;
         return 0;
     }
-    return fail(QStringLiteral("usage: batchmon-server token add NAME --role admin|viewer | token list | "
-                               "token revoke NAME"));
+    return fail(
+        QStringLiteral("usage: batchmon-server token add NAME --role admin|viewer|producer | token list | "
+                       "token revoke NAME"));
 }
 
 } // namespace
@@ -123,10 +124,10 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(
-        "main",
-        "The batch-monitoring REST API (docs/api.md).\n\nCommands: token add NAME --role admin|viewer, "
-        "token list, token revoke NAME.\nThe database is BATCHMON_DATABASE (sqlite:PATH or "
-        "postgresql://user:password@host/db); the seed's BATCH_* variables set the defaults."));
+        "main", "The batch-monitoring REST API (docs/api.md).\n\nCommands: token add NAME --role "
+                "admin|viewer|producer, "
+                "token list, token revoke NAME.\nThe database is BATCHMON_DATABASE (sqlite:PATH or "
+                "postgresql://user:password@host/db); the seed's BATCH_* variables set the defaults."));
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption listen(QStringLiteral("listen"),
@@ -145,7 +146,7 @@ int main(int argc, char *argv[])
     QCommandLineOption tlsKey(QStringLiteral("tls-key"), QStringLiteral("PEM private key of --tls-cert."),
                               QStringLiteral("file"));
     QCommandLineOption role(QStringLiteral("role"),
-                            QStringLiteral("With token add: admin or viewer (default viewer)."),
+                            QStringLiteral("With token add: admin, viewer or producer (default viewer)."),
                             QStringLiteral("role"), QStringLiteral("viewer"));
     parser.addOptions({listen, simulate, seed, backfill, tlsCert, tlsKey, role});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("token add|list|revoke"),

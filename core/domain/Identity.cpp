@@ -10,6 +10,8 @@ QString toWireString(Role role)
         return QStringLiteral("viewer");
     case Role::Admin:
         return QStringLiteral("admin");
+    case Role::Producer:
+        return QStringLiteral("producer");
     }
     return QStringLiteral("viewer");
 }
@@ -20,6 +22,8 @@ std::optional<Role> roleFromWire(QStringView text)
         return Role::Viewer;
     if (text == QLatin1String("admin"))
         return Role::Admin;
+    if (text == QLatin1String("producer"))
+        return Role::Producer;
     return std::nullopt;
 }
 

@@ -11,16 +11,18 @@
 
 namespace batchmon {
 
-/// What a token may do (docs/api.md §2): a viewer reads, an admin also writes and reads the audit log.
+/// What a token may do (docs/api.md §2): a viewer reads, an admin also writes and reads the audit log; a
+/// producer only submits requests to the intake and reads them back (§18).
 enum class Role
 {
     Viewer,
-    Admin
+    Admin,
+    Producer
 };
 
-/// "viewer" or "admin".
+/// "viewer", "admin" or "producer".
 QString toWireString(Role role);
-/// The role named `text` ("viewer", "admin"), or nothing for any other text.
+/// The role named `text` ("viewer", "admin", "producer"), or nothing for any other text.
 std::optional<Role> roleFromWire(QStringView text);
 
 /// Who presented a valid token: the name is the actor in the audit log and job timelines. Also the

@@ -77,7 +77,7 @@ const QStringList &channelNames()
 
 const QStringList &roleNames()
 {
-    static const QStringList names = namesOf({Role::Viewer, Role::Admin});
+    static const QStringList names = namesOf({Role::Viewer, Role::Admin, Role::Producer});
     return names;
 }
 

@@ -891,9 +891,9 @@ private slots:
         row("role missing", drop(i, "data.role"), "data.role", "required field is missing");
         row("role null", set(i, "data.role", kNull), "data.role", "expected a string, got null");
         row("role unknown", set(i, "data.role", QStringLiteral("owner")), "data.role",
-            R"(expected one of viewer, admin, got "owner")");
+            R"(expected one of viewer, admin, producer, got "owner")");
         row("role in another case", set(i, "data.role", QStringLiteral("Admin")), "data.role",
-            R"(expected one of viewer, admin, got "Admin")");
+            R"(expected one of viewer, admin, producer, got "Admin")");
         row("data an array", set(i, "data", QJsonArray{}), "data", "expected an object, got an array");
     }
     void identity() { verifyRefused(json::decodeResponse<Identity>(fetchBody())); }
