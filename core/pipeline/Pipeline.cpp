@@ -178,25 +178,9 @@ StoreResult<TickReport> Pipeline::advanceTo(const QDateTime &now)
         qint64 t = clockValue.value()->toMSecsSinceEpoch();
         if (t >= target)
             return report;
-        auto loaded = load(t);
+        auto loaded = loadAll(t);
         if (!loaded)
             return loaded.error();
-        auto flying = m_jobs.withStatus(
-            {JobStatus::Validating, JobStatus::InProgress, JobStatus::Finalizing, JobStatus::Cancelling});
-        if (!flying)
-            return flying.error();
-        m_flying = flying.value();
-        auto pending = m_jobs.withStatus({JobStatus::Pending});
-        if (!pending)
-            return pending.error();
-        m_pending = pending.value();
-        auto paused = m_admin.schedulerPaused();
-        if (!paused)
-            return paused.error();
-        m_paused = paused.value();
-        m_requeued.clear();
-        if (auto imported = loadImported(); !imported)
-            return imported.error();
         const auto &s = m_settings;
         qint64 lastCreate = loaded.value();
         qint64 nextCreate = nextTick(s.createSchedule, s.createIntervalMs, t);
@@ -238,6 +222,67 @@ StoreResult<TickReport> Pipeline::advanceTo(const QDateTime &now)
         }
         // Requests that arrived after the last creation tick are counted at the next one.
         if (auto sv = save(target, lastCreate); !sv)
+            return sv.error();
+        return report;
+    });
+}
+
+StoreResult<qint64> Pipeline::loadAll(qint64 clockMs)
+{
+    auto loaded = load(clockMs);
+    if (!loaded)
+        return loaded.error();
+    auto flying = m_jobs.withStatus(
+        {JobStatus::Validating, JobStatus::InProgress, JobStatus::Finalizing, JobStatus::Cancelling});
+    if (!flying)
+        return flying.error();
+    m_flying = flying.value();
+    auto pending = m_jobs.withStatus({JobStatus::Pending});
+    if (!pending)
+        return pending.error();
+    m_pending = pending.value();
+    auto paused = m_admin.schedulerPaused();
+    if (!paused)
+        return paused.error();
+    m_paused = paused.value();
+    m_requeued.clear();
+    if (auto imported = loadImported(); !imported)
+        return imported.error();
+    return loaded.value();
+}
+
+StoreResult<TickReport> Pipeline::checkNow(const QDateTime &now, bool cancellingOnly)
+{
+    return inTransaction(m_db, [&]() -> StoreResult<TickReport> {
+        TickReport report;
+        auto clockValue = clock();
+        if (!clockValue)
+            return clockValue.error();
+        qint64 target = now.toMSecsSinceEpoch();
+        const std::optional<qint64> before =
+            clockValue.value() ? std::optional<qint64>(clockValue.value()->toMSecsSinceEpoch())
+                               : std::nullopt;
+        if (before)
+            target = std::max(target, *before);
+        auto loaded = loadAll(before.value_or(target));
+        if (!loaded)
+            return loaded.error();
+        if (cancellingOnly) {
+            m_flying.removeIf([](const StoredJob &j) { return j.job.status != JobStatus::Cancelling; });
+        }
+        if (auto p = poll(target, true, report); !p)
+            return p.error();
+        // Sent again at the next creation tick, as advanceTo() does with them.
+        m_pending += m_requeued;
+        m_requeued.clear();
+        if (cancellingOnly)
+            return report; // the other jobs' schedule goes on from where the clock stands
+        report.statusCheckedAt = at(target);
+        if (before && nextMultiple(*before, kDayMs) <= target) {
+            if (auto p = purge(target, report); !p)
+                return p.error();
+        }
+        if (auto sv = save(target, loaded.value()); !sv)
             return sv.error();
         return report;
     });

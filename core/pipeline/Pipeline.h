@@ -100,6 +100,16 @@ public:
     /// Starts a new store's clock at `start` (the backfill's beginning); no-op once it has one.
     StoreResult<Done> startAt(const QDateTime &start);
     StoreResult<TickReport> advanceTo(const QDateTime &now);
+    /**
+     * A status and result check at `now`, outside the schedule, of every batch in flight — or, with
+     * `cancellingOnly`, of the jobs being cancelled only — for a collector that was just opened, has
+     * just imported batches or was just asked to cancel one, so that nobody waits for the next
+     * BATCH_STATUS_CHECK_INTERVAL tick. The clock moves to `now` (never back) without running the ticks
+     * missed since it stood: a collector that slept for hours asks the provider about the present, not
+     * about every minute it missed. A day boundary crossed still purges. With `cancellingOnly` the clock
+     * stays where it is. One transaction.
+     */
+    StoreResult<TickReport> checkNow(const QDateTime &now, bool cancellingOnly = false);
 
     /**
      * Imports the provider's batches that were made outside batchmon (Provider::listBatches, newest
@@ -118,6 +128,8 @@ private:
 
     /// Loads the waiting requests; returns the time of the last creation tick.
     StoreResult<qint64> load(qint64 clockMs);
+    /// load(), then the jobs in flight and pending, the scheduler's state and the imported jobs.
+    StoreResult<qint64> loadAll(qint64 clockMs);
     StoreResult<Done> save(qint64 clockMs, qint64 lastCreateMs);
     StoreResult<Done> createBatches(qint64 fromMs, qint64 toMs, TickReport &report);
     StoreResult<Done> createFromIntake(qint64 atMs, TickReport &report);

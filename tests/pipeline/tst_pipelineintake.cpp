@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The pipeline over the intake's requests (docs/api.md §18) with a provider that sends them, scripted
 // here: requests grouped into jobs, each request's outcome recorded, a cancelled batch's unrun requests,
-// a retry sending only what did not complete, token_limit_exceeded sending the job again later, and the
-// collector importing the account's batches once, across restarts.
+// a retry sending only what did not complete, token_limit_exceeded sending the job again later, the
+// collector importing the account's batches once, across restarts, and checks outside the schedule.
 #include "../store/StoreTestSupport.h"
 #include "pipeline/Pipeline.h"
 #include "store/JobActions.h"
@@ -28,6 +28,7 @@ public:
     QList<ListedBatch> account; ///< newest first
     int listCalls = 0;
     int cancels = 0;
+    int polls = 0;
 
     bool sendsRequests() const override { return true; }
     qint64 enqueuedTokenLimit() const override { return 1'000'000'000; }
@@ -44,6 +45,7 @@ public:
     }
     Result<ProviderBatchStatus, ProviderError> poll(const SubmittedBatch &batch, const QDateTime &) override
     {
+        ++polls;
         if (!batches.contains(batch.batchId))
             return ProviderError{ProviderError::Kind::NotFound, QStringLiteral("no such batch"), {}};
         return batches.value(batch.batchId).status;
@@ -356,6 +358,78 @@ private slots:
         auto job = f.jobs.find(QStringLiteral("batch-job-1")).value().value();
         QCOMPARE(job.job.status, JobStatus::InProgress);
         QCOMPARE(job.job.batchId, std::optional<QString>(QStringLiteral("batch_ext")));
+    }
+    void checkNowPollsAtOnceAndSkipsMissedTicks()
+    {
+        Fixture f;
+        const auto external = [&f](const QString &id, JobStatus status) {
+            ListedBatch b;
+            b.batchId = id;
+            b.endpoint = QStringLiteral("/v1/chat/completions");
+            b.model = QStringLiteral("gpt-4o-mini");
+            b.jobType = QStringLiteral("chat_completions");
+            b.status = status;
+            b.requestCount = 20;
+            b.createdAt = kStart.addSecs(-3600);
+            f.provider.account.append(b);
+            ProviderBatchStatus s;
+            s.batchId = id;
+            s.status = status;
+            f.provider.batches.insert(id, {{}, s});
+        };
+        external(QStringLiteral("batch_done"), JobStatus::Completed);
+        external(QStringLiteral("batch_running"), JobStatus::InProgress);
+        ProviderBatchStatus &done = f.provider.batches[QStringLiteral("batch_done")].status;
+        done.completedCount = 18;
+        done.failedCount = 2;
+        done.errorCounts.insert(QStringLiteral("server_error"), 2);
+        done.inputTokens = 2000;
+        done.outputTokens = 400;
+        done.finishedAt = kStart.addSecs(-60);
+
+        const QDateTime t = kStart.addSecs(10); // before the first status tick
+        auto collected = f.pipeline->collect(t);
+        QVERIFY(collected);
+        QCOMPARE(collected.value().imported, 2);
+        auto checked = f.pipeline->checkNow(t);
+        QVERIFY(checked);
+        QCOMPARE(checked.value().finished, 1);
+        QCOMPARE(checked.value().statusCheckedAt, std::optional<QDateTime>(t));
+        QCOMPARE(f.provider.polls, 2);
+        const StoredJob finished = f.jobs.find(QStringLiteral("batch-job-1")).value().value();
+        QCOMPARE(finished.job.status, JobStatus::Completed);
+        QCOMPARE(finished.job.completedCount, 18);
+        QCOMPARE(finished.errorCounts.value(QStringLiteral("server_error")), 2);
+        QVERIFY(finished.job.costEstimate.micros() > 0);
+        QCOMPARE(f.pipeline->clock().value(), std::optional<QDateTime>(t));
+
+        // A cancel is sent at once, and only the job being cancelled is asked about; the clock stays.
+        JobActions actions(f.jobs);
+        QVERIFY(actions.cancel(QStringLiteral("batch-job-2"), QStringLiteral("admin"), t.addSecs(5)));
+        auto cancelling = f.pipeline->checkNow(t.addSecs(5), true);
+        QVERIFY(cancelling);
+        QCOMPARE(f.provider.cancels, 1);
+        QCOMPARE(f.provider.polls, 3);
+        QCOMPARE(f.jobs.find(QStringLiteral("batch-job-2")).value().value().job.status,
+                 JobStatus::Cancelling);
+        QCOMPARE(f.pipeline->clock().value(), std::optional<QDateTime>(t));
+        f.provider.batches[QStringLiteral("batch_running")].status.status = JobStatus::Cancelled;
+        f.provider.batches[QStringLiteral("batch_running")].status.finishedAt = t.addSecs(8);
+        QVERIFY(f.pipeline->checkNow(t.addSecs(8), true));
+        QCOMPARE(f.jobs.find(QStringLiteral("batch-job-2")).value().value().job.status, JobStatus::Cancelled);
+
+        // Three days later: one poll per batch in flight at the present, not one per missed minute.
+        external(QStringLiteral("batch_later"), JobStatus::InProgress);
+        QVERIFY(f.pipeline->collect(t.addSecs(20)));
+        const int before = f.provider.polls;
+        const QDateTime later = t.addDays(3);
+        auto caughtUp = f.pipeline->checkNow(later);
+        QVERIFY(caughtUp);
+        QCOMPARE(f.provider.polls - before, 1);
+        QCOMPARE(f.pipeline->clock().value(), std::optional<QDateTime>(later));
+        // The clock never goes back.
+        QVERIFY(f.pipeline->checkNow(t));
+        QCOMPARE(f.pipeline->clock().value(), std::optional<QDateTime>(later));
     }
 };
 
