@@ -330,7 +330,9 @@ StoreResult<Done> Pipeline::createFromIntake(qint64 atMs, TickReport &report)
     if (!groups)
         return groups.error();
     for (WaitingGroup g : groups.value()) {
-        while (g.count >= m_settings.minSize) {
+        const bool waitedEnough = g.oldestReceivedAt.isValid() &&
+                                  atMs - g.oldestReceivedAt.toMSecsSinceEpoch() >= m_settings.intakeMaxWaitMs;
+        while (g.count >= m_settings.minSize || (g.count > 0 && waitedEnough)) {
             const qint64 n = std::min(g.count, m_settings.maxRequests);
             auto id = m_jobs.nextJobId();
             if (!id)

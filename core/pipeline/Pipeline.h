@@ -37,6 +37,9 @@ struct PipelineSettings
     /// Record in-progress counts at every status poll (live), or only status changes and results
     /// (a backfill, where nobody watches the progress and it would be most of the writes).
     bool recordProgress = true;
+    /// The intake's requests: a group smaller than minSize goes anyway once its oldest request has
+    /// waited this long, so a quiet producer's requests are not held for good.
+    qint64 intakeMaxWaitMs = 3600 * 1000;
 
     /// From a configuration; the error is the first of validateBatchConfig() ("<field>: <reason>").
     static std::variant<PipelineSettings, QString> from(const BatchConfig &config);

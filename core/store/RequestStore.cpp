@@ -138,7 +138,7 @@ StoreResult<RequestStore::Submitted> RequestStore::submit(const QList<IntakeRequ
 
 StoreResult<QList<WaitingGroup>> RequestStore::waitingGroups()
 {
-    auto q = m_db.exec(QStringLiteral("SELECT job_type, model, url, COUNT(*) FROM batch_requests"
+    auto q = m_db.exec(QStringLiteral("SELECT job_type, model, url, COUNT(*), MIN(received_at) FROM batch_requests"
                                       " WHERE job_id IS NULL GROUP BY job_type, model, url"
                                       " ORDER BY job_type, model, url"));
     if (!q)
@@ -146,7 +146,8 @@ StoreResult<QList<WaitingGroup>> RequestStore::waitingGroups()
     QList<WaitingGroup> groups;
     while (q.value().next())
         groups.append({q.value().value(0).toString(), q.value().value(1).toString(),
-                       q.value().value(2).toString(), q.value().value(3).toLongLong()});
+                       q.value().value(2).toString(), q.value().value(3).toLongLong(),
+                       at(q.value().value(4).toLongLong())});
     return groups;
 }
 

@@ -65,6 +65,7 @@ struct WaitingGroup
     QString model;
     QString url;
     qint64 count = 0;
+    QDateTime oldestReceivedAt;
 };
 
 /// The outcome of one request, as the pipeline records it.

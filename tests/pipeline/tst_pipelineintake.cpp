@@ -199,6 +199,17 @@ private slots:
         QCOMPARE(conflict.error().kind, StoreError::Kind::Conflict);
     }
 
+    void aSmallGroupGoesAfterAnHour()
+    {
+        Fixture f;
+        QVERIFY(f.store.submit(requests(QStringLiteral("a"), 3), QStringLiteral("app"), kStart));
+        f.advanceMinutes(59);
+        QCOMPARE(f.provider.batches.size(), 0); // under BATCH_MIN_SIZE: waits for more
+        f.advanceMinutes(1, 59);
+        QCOMPARE(f.provider.batches.size(), 1); // an hour old: sent as it is
+        QCOMPARE(f.provider.batches.first().submission.requests.size(), 3);
+    }
+
     void recordsEveryOutcome()
     {
         Fixture f;

@@ -3,6 +3,7 @@
 // line it prints, its output kept for the tests to look at.
 #pragma once
 
+#include <QHash>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
@@ -29,8 +30,12 @@ public:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("BATCHMON_DATABASE"), m_db);
         env.insert(QStringLiteral("BATCHMON_RATE_LIMIT"), QString::number(m_rateLimit));
+        for (auto it = m_extraEnvironment.cbegin(); it != m_extraEnvironment.cend(); ++it)
+            env.insert(it.key(), it.value());
         return env;
     }
+    /// A variable for the process (OPENAI_API_KEY, BATCH_*), set before start().
+    void setEnvironment(const QString &name, const QString &value) { m_extraEnvironment.insert(name, value); }
 
     /// `batchmon-server token add NAME --role ROLE`; the token is the last line printed.
     QString addToken(const QString &name, const QString &role) const
@@ -94,6 +99,7 @@ public:
 private:
     QString m_db;
     int m_rateLimit;
+    QHash<QString, QString> m_extraEnvironment;
     QProcess m_process;
     QUrl m_url;
     QByteArray m_output;

@@ -133,7 +133,7 @@ private slots:
         // The pipeline recorded an outcome: it reads back with the response body and usage.
         RequestStore store(*m_db);
         QVERIFY(store.assign({QStringLiteral("summarization"), QStringLiteral("gpt-4o-mini"),
-                              QStringLiteral("/v1/chat/completions"), 2},
+                              QStringLiteral("/v1/chat/completions"), 2, QDateTime()},
                              2, QStringLiteral("batch-job-7")));
         QVERIFY(store.recordOutcomes(
             QStringLiteral("batch-job-7"),
