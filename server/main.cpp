@@ -8,6 +8,7 @@
 #include "ServerConfig.h"
 #include "domain/AlertRules.h"
 #include "pipeline/Pipeline.h"
+#include "openai/OpenAiProvider.h"
 #include "pipeline/SimulatedProvider.h"
 #include "store/AlertRecorder.h"
 
@@ -134,7 +135,17 @@ int main(int argc, char *argv[])
                               QStringLiteral("Address and port (default 127.0.0.1:8080; port 0 picks one)."),
                               QStringLiteral("host:port"), QStringLiteral("127.0.0.1:8080"));
     QCommandLineOption simulate(QStringLiteral("simulate"),
-                                QStringLiteral("Run the pipeline with the simulated provider."));
+                                QStringLiteral("Run the pipeline with the simulated provider and workload "
+                                               "(the same as --provider simulated)."));
+    QCommandLineOption providerOption(
+        QStringLiteral("provider"),
+        QStringLiteral("Run the pipeline: \"simulated\", or \"openai\" to send the intake's requests "
+                       "(POST /api/batch-requests) through OpenAI's Batch API — OPENAI_API_KEY or "
+                       "OPENAI_API_KEY_FILE, OPENAI_BASE_URL (docs/api.md §18)."),
+        QStringLiteral("name"));
+    QCommandLineOption collect(QStringLiteral("collect"),
+                               QStringLiteral("With --provider openai: also import the account's batches made "
+                                              "outside batchmon (docs/api.md §18.4)."));
     QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the simulation (default 1)."),
                             QStringLiteral("n"), QStringLiteral("1"));
     QCommandLineOption backfill(
@@ -148,7 +159,7 @@ int main(int argc, char *argv[])
     QCommandLineOption role(QStringLiteral("role"),
                             QStringLiteral("With token add: admin, viewer or producer (default viewer)."),
                             QStringLiteral("role"), QStringLiteral("viewer"));
-    parser.addOptions({listen, simulate, seed, backfill, tlsCert, tlsKey, role});
+    parser.addOptions({listen, simulate, providerOption, collect, seed, backfill, tlsCert, tlsKey, role});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("token add|list|revoke"),
                                  QStringLiteral("[token ...]"));
     parser.process(app);
@@ -177,8 +188,28 @@ int main(int argc, char *argv[])
         return fail(
             QStringLiteral("--listen must be HOST:PORT, such as 127.0.0.1:8080; got \"%1\"").arg(where));
 
-    SimulatedProvider provider(parser.value(seed).toULongLong());
-    SimulatedWorkload workload(parser.value(seed).toULongLong());
+    QString providerName = parser.value(providerOption);
+    if (parser.isSet(simulate)) {
+        if (!providerName.isEmpty() && providerName != QLatin1String("simulated"))
+            return fail(QStringLiteral("--simulate and --provider %1 contradict each other").arg(providerName));
+        providerName = QStringLiteral("simulated");
+    }
+    if (!providerName.isEmpty() && providerName != QLatin1String("simulated") &&
+        providerName != QLatin1String("openai"))
+        return fail(QStringLiteral("--provider must be simulated or openai, got \"%1\"").arg(providerName));
+    if (parser.isSet(collect) && providerName != QLatin1String("openai"))
+        return fail(QStringLiteral("--collect lists an OpenAI account's batches: it needs --provider openai"));
+    std::unique_ptr<Provider> provider;
+    std::unique_ptr<SimulatedWorkload> workload;
+    if (providerName == QLatin1String("simulated")) {
+        provider = std::make_unique<SimulatedProvider>(parser.value(seed).toULongLong());
+        workload = std::make_unique<SimulatedWorkload>(parser.value(seed).toULongLong());
+    } else if (providerName == QLatin1String("openai")) {
+        auto openAi = OpenAiSettings::fromEnvironment(QProcessEnvironment::systemEnvironment());
+        if (const auto *error = std::get_if<QString>(&openAi))
+            return fail(*error);
+        provider = std::make_unique<OpenAiProvider>(std::get<OpenAiSettings>(openAi));
+    }
     std::unique_ptr<Pipeline> pipeline;
     AdminStore admin(*db.value());
     auto stored = admin.batchConfig(cfg.batch);
@@ -187,9 +218,11 @@ int main(int argc, char *argv[])
     auto settings = PipelineSettings::from(stored.value());
     if (const auto *error = std::get_if<QString>(&settings))
         return fail(QStringLiteral("the stored configuration: ") + *error);
-    if (parser.isSet(simulate))
-        pipeline =
-            std::make_unique<Pipeline>(*db.value(), provider, workload, std::get<PipelineSettings>(settings));
+    if (workload)
+        pipeline = std::make_unique<Pipeline>(*db.value(), *provider, *workload,
+                                              std::get<PipelineSettings>(settings));
+    else if (provider)
+        pipeline = std::make_unique<Pipeline>(*db.value(), *provider, std::get<PipelineSettings>(settings));
     PipelineLeader leader(*db.value());
     const int backfillDays = parser.value(backfill).toInt();
     // Exactly one process of those sharing a database runs the pipeline; the first to lead a new
@@ -205,7 +238,7 @@ int main(int argc, char *argv[])
             std::fflush(stdout);
             const PipelineSettings live = pipeline->settings();
             const QDateTime now = QDateTime::currentDateTimeUtc();
-            if (auto clock = pipeline->clock(); clock && !clock.value()) {
+            if (auto clock = pipeline->clock(); workload && clock && !clock.value()) {
                 pipeline->setSettings(PipelineSettings::backfill(live));
                 pipeline->startAt(now.addDays(-backfillDays));
                 for (QDateTime t = pipeline->clock().value().value_or(now); t < now; t = t.addDays(1))
@@ -220,7 +253,7 @@ int main(int argc, char *argv[])
     TokenStore tokens(*db.value());
     RateLimiter limiter(cfg.rateLimitPerMinute);
     ServiceContext context;
-    context.enqueuedTokenLimit = parser.isSet(simulate) ? provider.enqueuedTokenLimit() : 0;
+    context.enqueuedTokenLimit = provider ? provider->enqueuedTokenLimit() : 0;
     context.configDefaults = cfg.batch;
     // BATCH_ALERT_THRESHOLD_* are the rules' defaults until an admin sets them (docs/api.md §12.8).
     context.alertDefaults = alertDefaultsFor(cfg.batch);
@@ -291,16 +324,36 @@ int main(int argc, char *argv[])
     AlertRecorder alertRecorder(*db.value());
     AlertNotifier notifier;
     QTimer ticker;
+    QDateTime lastCollect;
+    const bool collecting = parser.isSet(collect);
     if (pipeline) {
         QObject::connect(&ticker, &QTimer::timeout, [&] {
             if (!lead())
                 return;
-            const auto r = pipeline->advanceTo(QDateTime::currentDateTimeUtc());
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            // The account's batches made elsewhere: at the first tick, then every status check.
+            if (collecting && (!lastCollect.isValid() ||
+                               lastCollect.msecsTo(now) >= pipeline->settings().statusIntervalMs)) {
+                lastCollect = now;
+                const auto c = pipeline->collect(now);
+                if (!c)
+                    qWarning("collector: %s", qPrintable(c.error().message));
+                else if (c.value().error)
+                    qWarning("collector: %s", qPrintable(c.value().error->message));
+                if (c && c.value().imported > 0) {
+                    std::printf("batchmon-server: imported %d batches made outside batchmon\n",
+                                c.value().imported);
+                    std::fflush(stdout);
+                    service.invalidate();
+                }
+            }
+            const auto r = pipeline->advanceTo(now);
             if (!r) {
                 qWarning("pipeline: %s", qPrintable(r.error().message));
                 return;
             }
-            if (r.value().created || r.value().submitted || r.value().updated || r.value().purged)
+            if (r.value().created || r.value().submitted || r.value().updated || r.value().purged ||
+                r.value().requeued)
                 service.invalidate();
             if (!r.value().statusCheckedAt)
                 return;
