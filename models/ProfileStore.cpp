@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ProfileStore.h"
 
+#include "history/HistoryStore.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QHostAddress>
 #include <QPromise>
 #include <QSettings>
+#include <QStandardPaths>
 
 namespace batchmon {
 
@@ -19,6 +22,9 @@ const QString kName = QStringLiteral("name");
 const QString kUrl = QStringLiteral("url");
 const QString kCaFile = QStringLiteral("caFile");
 const QString kAllowInsecureHttp = QStringLiteral("allowInsecureHttp");
+const QString kKind = QStringLiteral("kind");
+/// The `kind` of an OpenAI account profile; a batchmon-server profile has no `kind`, as before kinds.
+const QString kKindOpenAi = QStringLiteral("openai");
 
 constexpr qint64 kMaxCaFileBytes = 1024 * 1024;
 
@@ -69,6 +75,8 @@ QList<ServerProfile> ProfileStore::profiles() const
         m_settings->setArrayIndex(i);
         ServerProfile p;
         p.name = m_settings->value(kName).toString();
+        p.kind = m_settings->value(kKind).toString() == kKindOpenAi ? ProfileKind::OpenAiAccount
+                                                                    : ProfileKind::BatchmonServer;
         p.serverUrl = QUrl(m_settings->value(kUrl).toString());
         p.caFile = m_settings->value(kCaFile).toString();
         p.allowInsecureHttp = m_settings->value(kAllowInsecureHttp, false).toBool();
@@ -115,13 +123,34 @@ void ProfileStore::setLastUsed(const QString &name)
         emit lastUsedChanged(name);
 }
 
-QString ProfileStore::validateUrl(const QUrl &url)
+QString ProfileStore::validateUrl(const QUrl &url, ProfileKind kind)
 {
+    const QString scheme = url.scheme().toLower();
+    const bool schemeOk =
+        url.isValid() && (scheme == QLatin1String("https") || scheme == QLatin1String("http"));
+    if (kind == ProfileKind::OpenAiAccount) {
+        const QString example = defaultOpenAiUrl().toString();
+        if (url.isEmpty())
+            return tr("Enter the API base URL: %1 for OpenAI, or the address of an OpenAI-compatible "
+                      "server.")
+                .arg(example);
+        if (!schemeOk)
+            return tr("The API base URL must start with https:// (or http://), for example %1.").arg(example);
+        if (url.host().isEmpty())
+            return tr("The API base URL has no host name. Enter it as %1.").arg(example);
+        if (!url.userInfo().isEmpty())
+            return tr("Leave the user name and password out of the API base URL; the API key goes in the "
+                      "key field.");
+        if (url.hasQuery() || url.hasFragment())
+            return tr("The API base URL must not contain \"?\" or \"#\". Enter the part before /batches, "
+                      "for example %1.")
+                .arg(example);
+        return QString();
+    }
     const QString example = QStringLiteral("https://batchmon.example.com:8443");
     if (url.isEmpty())
         return tr("Enter the server's address, for example %1.").arg(example);
-    const QString scheme = url.scheme().toLower();
-    if (!url.isValid() || (scheme != QLatin1String("https") && scheme != QLatin1String("http")))
+    if (!schemeOk)
         return tr("The server address must start with https:// (or http://), for example %1.").arg(example);
     if (url.host().isEmpty())
         return tr("The server address has no host name. Enter it as %1.").arg(example);
@@ -133,6 +162,19 @@ QString ProfileStore::validateUrl(const QUrl &url)
                   "for example %1.")
             .arg(example);
     return QString();
+}
+
+QUrl ProfileStore::defaultOpenAiUrl()
+{
+    return QUrl(QStringLiteral("https://api.openai.com/v1"));
+}
+
+QString ProfileStore::openAiStorePath(const QString &profileName)
+{
+    const QDir folder(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
+    // Names are unique ignoring case: "Prod" renamed to "prod" keeps its store.
+    return folder.filePath(QStringLiteral("openai/") +
+                           HistoryStore::fileNameForProfile(profileName.trimmed().toCaseFolded()));
 }
 
 QUrl ProfileStore::serverRoot(const QUrl &url)
@@ -165,13 +207,17 @@ QString ProfileStore::validate(const ServerProfile &profile, const QString &orig
             return tr("There is already a profile named \"%1\". Choose another name, or edit that profile.")
                 .arg(other.name);
     }
-    const QString url = validateUrl(profile.serverUrl);
+    const QString url = validateUrl(profile.serverUrl, profile.kind);
     if (!url.isEmpty())
         return url;
     if (profile.serverUrl.scheme().toLower() == QLatin1String("http") && !profile.allowInsecureHttp &&
-        !isLoopback(profile.serverUrl))
+        !isLoopback(profile.serverUrl)) {
+        if (profile.isOpenAi())
+            return tr("The API base URL uses plain http, which would send the API key unencrypted over the "
+                      "network. Use https, or allow unencrypted http if the network is trusted.");
         return tr("The address uses plain http, which would send the API token unencrypted over the "
                   "network. Use https, or allow unencrypted http if the network is trusted.");
+    }
     return QString();
 }
 
@@ -199,10 +245,15 @@ QFuture<ProfileResult> ProfileStore::store(const QString &originalName, const Se
 {
     ServerProfile p = profile;
     p.name = p.name.trimmed();
+    if (p.isOpenAi())
+        p.caFile.clear(); // the OpenAI collector trusts the system's certificate authorities only
     QString invalid = validate(p, originalName);
     if (invalid.isEmpty() && token.trimmed().isEmpty())
-        invalid = tr("Enter the API token. An administrator creates one on the server with "
-                     "\"batchmon-server token add NAME --role admin\".");
+        invalid = p.isOpenAi() ? tr("Enter the OpenAI API key (it starts with \"sk-\"). Create one in the "
+                                    "OpenAI dashboard under API keys; it needs access to the Batch and "
+                                    "Files APIs.")
+                               : tr("Enter the API token. An administrator creates one on the server with "
+                                    "\"batchmon-server token add NAME --role admin\".");
     if (!invalid.isEmpty())
         return finished({false, invalid, m_credentials->isPersistent()});
 
@@ -223,7 +274,9 @@ QFuture<ProfileResult> ProfileStore::store(const QString &originalName, const Se
             if (!written.ok()) {
                 ProfileResult refused{
                     false,
-                    tr("The profile was not saved because its token could not be stored. %1")
+                    (p.isOpenAi()
+                         ? tr("The profile was not saved because its API key could not be stored. %1")
+                         : tr("The profile was not saved because its token could not be stored. %1"))
                         .arg(written.message()),
                     written.isPersistent()};
                 refused.keychainRefused = written.error() != CredentialResult::Error::None;
@@ -400,6 +453,11 @@ void ProfileStore::writeProfiles(const QList<ServerProfile> &profiles)
         const ServerProfile &p = profiles[i];
         m_settings->setArrayIndex(i);
         m_settings->setValue(kName, p.name);
+        // A server profile is written as before kinds existed, so older versions read it unchanged.
+        if (p.isOpenAi())
+            m_settings->setValue(kKind, kKindOpenAi);
+        else
+            m_settings->remove(kKind);
         m_settings->setValue(kUrl, p.serverUrl.toString());
         if (p.caFile.isEmpty())
             m_settings->remove(kCaFile);

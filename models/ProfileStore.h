@@ -22,19 +22,33 @@ class QSettings;
 
 namespace batchmon {
 
-/// One batchmon-server the app can connect to. The API token is not here: it lives in the
-/// CredentialStore, under ProfileStore::credentialKey(name).
+/// What a connection profile connects to.
+enum class ProfileKind
+{
+    BatchmonServer, ///< a batchmon-server over its HTTP API; the secret is an API token
+    /// An OpenAI organisation (or any server that speaks OpenAI's Batch API) watched by the app itself:
+    /// the collector runs in-process over a local store. The secret is the OpenAI API key.
+    OpenAiAccount,
+};
+
+/// One connection the app can open: a batchmon-server, or an OpenAI account. The secret (API token or
+/// API key) is not here: it lives in the CredentialStore, under ProfileStore::credentialKey(name).
 struct ServerProfile
 {
-    QString name;   ///< unique (ignoring case), what the user picks from
-    QUrl serverUrl; ///< http(s) with a host; an optional path prefix
-    QString caFile; ///< optional: PEM or DER certificates trusted for this server
+    QString name; ///< unique (ignoring case), what the user picks from
+    ProfileKind kind = ProfileKind::BatchmonServer;
+    /// A server's address (http(s) with a host; an optional path prefix), or an OpenAI account's API
+    /// base URL ("https://api.openai.com/v1"), used as it is.
+    QUrl serverUrl;
+    QString caFile; ///< optional: PEM or DER certificates trusted for this server (servers only)
     bool allowInsecureHttp =
-        false; ///< plain http to a host that is not loopback (the token travels in clear)
+        false; ///< plain http to a host that is not loopback (the token or key travels in clear)
+
+    bool isOpenAi() const { return kind == ProfileKind::OpenAiAccount; }
 
     bool operator==(const ServerProfile &o) const
     {
-        return name == o.name && serverUrl == o.serverUrl && caFile == o.caFile &&
+        return name == o.name && kind == o.kind && serverUrl == o.serverUrl && caFile == o.caFile &&
                allowInsecureHttp == o.allowInsecureHttp;
     }
     bool operator!=(const ServerProfile &o) const { return !(*this == o); }
@@ -94,8 +108,14 @@ public:
      * with a host, plain http to another machine without allowInsecureHttp.
      */
     QString validate(const ServerProfile &profile, const QString &originalName = QString()) const;
-    /// Why @p url cannot be a server address, or an empty string.
-    static QString validateUrl(const QUrl &url);
+    /// Why @p url cannot be a server address (or, for @p kind OpenAiAccount, an API base URL), or an
+    /// empty string.
+    static QString validateUrl(const QUrl &url, ProfileKind kind = ProfileKind::BatchmonServer);
+    /// OpenAI's API base URL, what a new OpenAI account profile starts with.
+    static QUrl defaultOpenAiUrl();
+    /// The local store an OpenAI account profile's collector keeps its batches in:
+    /// `<AppDataLocation>/openai/<the name made safe for a file name>.sqlite`.
+    static QString openAiStorePath(const QString &profileName);
     /**
      * The server's root for @p url: without a trailing "/", "/api" or "/api/admin/batch-monitoring",
      * which users copy from the API docs or a browser (ApiClient appends the API paths itself, so
@@ -103,7 +123,7 @@ public:
      */
     static QUrl serverRoot(const QUrl &url);
 
-    /// Stores a new profile and its token (which must not be empty).
+    /// Stores a new profile and its token or API key (which must not be empty).
     /// `sessionOnly`: keep the token in memory for this session instead of the keychain (the user's
     /// choice when the keychain refused it); the profile itself is saved.
     QFuture<ProfileResult> add(const ServerProfile &profile, const QString &token, bool sessionOnly = false);

@@ -2,6 +2,7 @@
 #include "ConnectDialog.h"
 
 #include "api/ApiClient.h"
+#include "source/LocalSource.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -18,6 +19,7 @@
 #include <QNetworkAccessManager>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -27,6 +29,11 @@ namespace batchmon {
 namespace {
 
 const QString kExampleUrl = QStringLiteral("https://batchmon.example.com:8443");
+const QString kTokenPlaceholder = QStringLiteral("bm_…");
+const QString kKeyPlaceholder = QStringLiteral("sk-…");
+
+/// How long an OpenAI account's test waits: the key's first page of batches.
+constexpr int kOpenAiTestTimeoutMs = 15000;
 
 QLabel *note(const QString &text, QWidget *parent)
 {
@@ -44,27 +51,33 @@ QLabel *note(const QString &text, QWidget *parent)
 
 ConnectDialog::ConnectDialog(ProfileStore *profiles, const QString &profileName, QWidget *parent)
     : QDialog(parent), m_profiles(profiles), m_originalName(profileName),
-      m_nam(new QNetworkAccessManager(this)), m_name(new QLineEdit(this)), m_url(new QLineEdit(this)),
-      m_token(new QLineEdit(this)), m_showToken(new QToolButton(this)),
-      m_persistenceNote(note(QString(), this)), m_caFile(new QLineEdit(this)),
-      m_browse(new QPushButton(tr("&Browse…"), this)),
-      m_allowHttp(new QCheckBox(tr("Allow unencrypted &http"), this)),
-      m_httpNote(
-          note(tr("Over http the token travels in clear text: anyone who can watch the network can read "
-                  "it and use it. Allow this only on a network you trust."),
-               this)),
+      m_nam(new QNetworkAccessManager(this)), m_serverKind(new QRadioButton(tr("batchmon se&rver"), this)),
+      m_openAiKind(new QRadioButton(tr("Open&AI account"), this)), m_intro(new QLabel(this)),
+      m_name(new QLineEdit(this)), m_url(new QLineEdit(this)), m_token(new QLineEdit(this)),
+      m_showToken(new QToolButton(this)), m_persistenceNote(note(QString(), this)),
+      m_caFile(new QLineEdit(this)), m_browse(new QPushButton(tr("&Browse…"), this)),
+      m_allowHttp(new QCheckBox(tr("Allow unencrypted &http"), this)), m_httpNote(note(QString(), this)),
       m_test(new QPushButton(tr("&Test connection"), this)), m_busy(new QProgressBar(this)),
       m_statusIcon(new QLabel(this)), m_status(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this)),
       m_save(m_buttons->button(QDialogButtonBox::Save)), m_cancel(m_buttons->button(QDialogButtonBox::Cancel))
 {
-    setWindowTitle(profileName.isEmpty() ? tr("Connect to a server") : tr("Edit server profile"));
-
-    auto *intro =
-        new QLabel(tr("Connect to a batchmon-server. Its administrator gives you the address and an "
-                      "API token."),
-                   this);
-    intro->setWordWrap(true);
+    // What the profile connects to comes first: it decides what the fields below mean.
+    m_serverKind->setObjectName(QStringLiteral("serverKind"));
+    m_openAiKind->setObjectName(QStringLiteral("openAiKind"));
+    m_serverKind->setToolTip(tr("A batchmon-server that runs the pipeline; its administrator gives you the "
+                                "address and an API token."));
+    m_openAiKind->setToolTip(tr("An OpenAI organisation, watched by batchmon itself on this computer with "
+                                "the organisation's API key."));
+    m_serverKind->setChecked(true);
+    auto *kindLabel = new QLabel(tr("Connect to:"), this);
+    auto *kindRow = new QHBoxLayout;
+    kindRow->addWidget(kindLabel);
+    kindRow->addWidget(m_serverKind);
+    kindRow->addWidget(m_openAiKind);
+    kindRow->addStretch(1);
+    m_intro->setWordWrap(true);
+    m_intro->setObjectName(QStringLiteral("intro"));
 
     m_name->setPlaceholderText(tr("e.g. Production"));
     m_name->setObjectName(QStringLiteral("name"));
@@ -72,7 +85,7 @@ ConnectDialog::ConnectDialog(ProfileStore *profiles, const QString &profileName,
     m_url->setObjectName(QStringLiteral("url"));
     m_url->setInputMethodHints(Qt::ImhUrlCharactersOnly | Qt::ImhNoAutoUppercase);
     m_token->setEchoMode(QLineEdit::Password);
-    m_token->setPlaceholderText(tr("bm_…"));
+    m_token->setPlaceholderText(kTokenPlaceholder);
     m_token->setObjectName(QStringLiteral("token"));
     m_token->setInputMethodHints(Qt::ImhHiddenText | Qt::ImhSensitiveData | Qt::ImhNoPredictiveText);
     m_showToken->setText(tr("Sh&ow"));
@@ -104,9 +117,10 @@ ConnectDialog::ConnectDialog(ProfileStore *profiles, const QString &profileName,
     int row = 0;
     // Each label is its field's buddy, so that its mnemonic moves the focus there.
     const auto addRow = [this, form, &row](const QString &text, QWidget *buddy, QWidget *field,
-                                           QWidget *button = nullptr) {
+                                           QWidget *button = nullptr) -> QLabel * {
+        QLabel *label = nullptr;
         if (!text.isEmpty()) {
-            auto *label = new QLabel(text, this);
+            label = new QLabel(text, this);
             label->setBuddy(buddy);
             form->addWidget(label, row, 0);
         }
@@ -114,12 +128,13 @@ ConnectDialog::ConnectDialog(ProfileStore *profiles, const QString &profileName,
         if (button)
             form->addWidget(button, row, 2);
         ++row;
+        return label;
     };
     addRow(tr("&Name:"), m_name, m_name);
-    addRow(tr("Server &URL:"), m_url, m_url);
-    addRow(tr("API to&ken:"), m_token, m_token, m_showToken);
+    m_urlLabel = addRow(tr("Server &URL:"), m_url, m_url);
+    m_tokenLabel = addRow(tr("API to&ken:"), m_token, m_token, m_showToken);
     addRow(QString(), nullptr, m_persistenceNote);
-    addRow(tr("CA &file:"), m_caFile, m_caFile, m_browse);
+    m_caLabel = addRow(tr("CA &file:"), m_caFile, m_caFile, m_browse);
     addRow(QString(), nullptr, m_allowHttp);
     addRow(QString(), nullptr, m_httpNote);
 
@@ -133,7 +148,8 @@ ConnectDialog::ConnectDialog(ProfileStore *profiles, const QString &profileName,
     statusRow->addWidget(m_status, 1);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(intro);
+    layout->addLayout(kindRow);
+    layout->addWidget(m_intro);
     layout->addSpacing(4);
     layout->addLayout(form);
     layout->addSpacing(4);
@@ -142,6 +158,8 @@ ConnectDialog::ConnectDialog(ProfileStore *profiles, const QString &profileName,
     layout->addStretch(1);
     layout->addWidget(m_buttons);
 
+    setTabOrder(m_serverKind, m_openAiKind);
+    setTabOrder(m_openAiKind, m_name);
     setTabOrder(m_name, m_url);
     setTabOrder(m_url, m_token);
     setTabOrder(m_token, m_showToken);
@@ -160,14 +178,24 @@ ConnectDialog::ConnectDialog(ProfileStore *profiles, const QString &profileName,
     connect(m_showToken, &QToolButton::toggled, this, [this](bool shown) {
         m_token->setEchoMode(shown ? QLineEdit::Normal : QLineEdit::Password);
         m_showToken->setText(shown ? tr("Hi&de") : tr("Sh&ow"));
-        m_showToken->setToolTip(shown ? tr("Hide the token") : tr("Show the token as text"));
+        applyKind(); // the tooltip names the token or the key
+    });
+    connect(m_openAiKind, &QRadioButton::toggled, this, [this] {
+        const bool openAi = kind() == ProfileKind::OpenAiAccount;
+        // The address field starts with OpenAI's, and gives it back when the user changes their mind.
+        const QString url = m_url->text().trimmed();
+        if (openAi && url.isEmpty())
+            m_url->setText(ProfileStore::defaultOpenAiUrl().toString());
+        else if (!openAi && url == ProfileStore::defaultOpenAiUrl().toString())
+            m_url->clear();
+        applyKind();
+        onConnectionEdited();
     });
     connect(m_browse, &QPushButton::clicked, this, &ConnectDialog::browseCaFile);
     connect(m_test, &QPushButton::clicked, this, &ConnectDialog::testConnection);
     // When the keychain refuses the token (locked, its prompt dismissed), the profile can still be
     // used: the token is then kept for this session only, and the dialog says so.
-    m_keepForSession =
-        m_buttons->addButton(tr("Keep the token for this session &only"), QDialogButtonBox::ActionRole);
+    m_keepForSession = m_buttons->addButton(QString(), QDialogButtonBox::ActionRole);
     m_keepForSession->hide();
     connect(m_keepForSession, &QPushButton::clicked, this, [this] {
         m_sessionOnly = true;
@@ -182,6 +210,7 @@ ConnectDialog::ConnectDialog(ProfileStore *profiles, const QString &profileName,
 
     if (!profileName.isEmpty()) {
         if (const auto existing = m_profiles->profile(profileName)) {
+            (existing->isOpenAi() ? m_openAiKind : m_serverKind)->setChecked(true);
             m_name->setText(existing->name);
             m_nameEdited = true;
             m_url->setText(existing->serverUrl.toString());
@@ -189,12 +218,14 @@ ConnectDialog::ConnectDialog(ProfileStore *profiles, const QString &profileName,
             m_allowHttp->setChecked(existing->allowInsecureHttp);
         }
         m_token->setEnabled(false);
-        m_token->setPlaceholderText(tr("Reading the token…"));
+        m_token->setPlaceholderText(kind() == ProfileKind::OpenAiAccount ? tr("Reading the API key…")
+                                                                         : tr("Reading the token…"));
         auto *watcher = new QFutureWatcher<CredentialResult>(this);
         connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
             watcher->deleteLater();
             m_token->setEnabled(true);
-            m_token->setPlaceholderText(tr("bm_…"));
+            m_token->setPlaceholderText(kind() == ProfileKind::OpenAiAccount ? kKeyPlaceholder
+                                                                             : kTokenPlaceholder);
             const bool ok = watcher->future().resultCount() > 0 && watcher->future().result().ok();
             if (ok)
                 m_token->setText(watcher->future().result().secret());
@@ -204,6 +235,7 @@ ConnectDialog::ConnectDialog(ProfileStore *profiles, const QString &profileName,
         });
         watcher->setFuture(m_profiles->readToken(profileName));
     }
+    applyKind();
     onUrlEdited();
     setState(TestState::NotTested);
     setMinimumWidth(560);
@@ -215,12 +247,60 @@ ConnectDialog::~ConnectDialog()
     abortTest();
 }
 
+ProfileKind ConnectDialog::kind() const
+{
+    return m_openAiKind->isChecked() ? ProfileKind::OpenAiAccount : ProfileKind::BatchmonServer;
+}
+
+void ConnectDialog::setKind(ProfileKind kind)
+{
+    (kind == ProfileKind::OpenAiAccount ? m_openAiKind : m_serverKind)->setChecked(true);
+}
+
+void ConnectDialog::applyKind()
+{
+    const bool openAi = kind() == ProfileKind::OpenAiAccount;
+    const bool editing = !m_originalName.isEmpty();
+    if (openAi)
+        setWindowTitle(editing ? tr("Edit OpenAI account profile") : tr("Connect to an OpenAI account"));
+    else
+        setWindowTitle(editing ? tr("Edit server profile") : tr("Connect to a server"));
+    m_intro->setText(openAi ? tr("Monitors the organisation's batches directly — no batchmon-server needed. "
+                                 "Costs are estimates at OpenAI's list prices.")
+                            : tr("Connect to a batchmon-server. Its administrator gives you the address and "
+                                 "an API token."));
+    m_urlLabel->setText(openAi ? tr("API base &URL:") : tr("Server &URL:"));
+    m_url->setPlaceholderText(openAi ? ProfileStore::defaultOpenAiUrl().toString() : kExampleUrl);
+    m_tokenLabel->setText(openAi ? tr("API &key:") : tr("API to&ken:"));
+    if (m_token->isEnabled())
+        m_token->setPlaceholderText(openAi ? kKeyPlaceholder : kTokenPlaceholder);
+    const bool shown = m_showToken->isChecked();
+    if (openAi)
+        m_showToken->setToolTip(shown ? tr("Hide the API key") : tr("Show the API key as text"));
+    else
+        m_showToken->setToolTip(shown ? tr("Hide the token") : tr("Show the token as text"));
+    m_keepForSession->setText(openAi ? tr("Keep the key for this session &only")
+                                     : tr("Keep the token for this session &only"));
+    m_httpNote->setText(openAi
+                            ? tr("Over http the API key travels in clear text: anyone who can watch the "
+                                 "network can read it and spend the account's money. Allow this only on "
+                                 "a network you trust.")
+                            : tr("Over http the token travels in clear text: anyone who can watch the "
+                                 "network can read it and use it. Allow this only on a network you trust."));
+    // The collector trusts the system's certificate authorities only.
+    m_caLabel->setVisible(!openAi);
+    m_caFile->setVisible(!openAi);
+    m_browse->setVisible(!openAi);
+    fitHeight();
+}
+
 ServerProfile ConnectDialog::profile() const
 {
     ServerProfile p;
     p.name = m_name->text().trimmed();
+    p.kind = kind();
     p.serverUrl = QUrl(m_url->text().trimmed(), QUrl::StrictMode);
-    p.caFile = m_caFile->text().trimmed();
+    p.caFile = p.isOpenAi() ? QString() : m_caFile->text().trimmed();
     p.allowInsecureHttp = httpToAnotherHost() && m_allowHttp->isChecked();
     return p;
 }
@@ -233,7 +313,7 @@ QString ConnectDialog::statusText() const
 ConnectDialog::ConnectionValues ConnectDialog::connectionValues() const
 {
     const ServerProfile p = profile();
-    return {p.serverUrl.toString(), m_token->text().trimmed(), p.caFile, p.allowInsecureHttp};
+    return {p.kind, p.serverUrl.toString(), m_token->text().trimmed(), p.caFile, p.allowInsecureHttp};
 }
 
 bool ConnectDialog::httpToAnotherHost() const
@@ -252,8 +332,13 @@ void ConnectDialog::onUrlEdited()
     m_allowHttp->setVisible(http);
     m_httpNote->setVisible(http);
     fitHeight();
-    if (!m_nameEdited && m_originalName.isEmpty())
-        m_name->setText(QUrl(m_url->text().trimmed(), QUrl::StrictMode).host());
+    if (!m_nameEdited && m_originalName.isEmpty()) {
+        const QString host = QUrl(m_url->text().trimmed(), QUrl::StrictMode).host();
+        m_name->setText(kind() == ProfileKind::OpenAiAccount &&
+                                host == ProfileStore::defaultOpenAiUrl().host()
+                            ? QStringLiteral("OpenAI")
+                            : host);
+    }
     onConnectionEdited();
 }
 
@@ -310,12 +395,23 @@ void ConnectDialog::testConnection()
     const ServerProfile p = profile();
     const ConnectionValues values = connectionValues();
 
-    QString problem = ProfileStore::validateUrl(p.serverUrl);
+    QString problem = ProfileStore::validateUrl(p.serverUrl, p.kind);
     QLineEdit *culprit = m_url;
     if (problem.isEmpty() && values.token.isEmpty()) {
-        problem = tr("Enter the API token. An administrator creates one on the server with "
-                     "“batchmon-server token add NAME --role admin”.");
+        problem = p.isOpenAi()
+                      ? tr("Enter the OpenAI API key (it starts with “sk-”). Create one in the OpenAI "
+                           "dashboard under API keys.")
+                      : tr("Enter the API token. An administrator creates one on the server with "
+                           "“batchmon-server token add NAME --role admin”.");
         culprit = m_token;
+    }
+    if (problem.isEmpty() && p.isOpenAi() && httpToAnotherHost() && !p.allowInsecureHttp)
+        problem = tr("The API base URL uses plain http to %1, so the API key would travel unencrypted. Use "
+                     "https, or tick “Allow unencrypted http” if the network is trusted.")
+                      .arg(p.serverUrl.host());
+    if (problem.isEmpty() && p.isOpenAi()) {
+        testOpenAi(p, values);
+        return;
     }
     Result<ApiClientOptions, QString> options = problem.isEmpty()
                                                     ? ProfileStore::clientOptions(p, values.token)
@@ -385,6 +481,46 @@ void ConnectDialog::testConnection()
         who->setFuture(m_client->fetchIdentity());
     });
     watcher->setFuture(m_client->fetchMonitoring(query));
+}
+
+void ConnectDialog::testOpenAi(const ServerProfile &profile, const ConnectionValues &values)
+{
+    OpenAiSettings settings;
+    settings.baseUrl = profile.serverUrl;
+    settings.apiKey = values.token;
+    settings.requestTimeoutMs = kOpenAiTestTimeoutMs;
+    settings.maxRateLimitWaitMs = 0; // a test answers now: a rate limit is said, not waited out
+    const quint64 generation = ++m_generation;
+    setState(TestState::Testing);
+    showStatus(tr("Reading the batches of the account at %1…").arg(profile.serverUrl.toDisplayString()),
+               true);
+    m_statusIcon->clear();
+    using Probe = Result<BatchPage, ProviderError>;
+    auto *watcher = new QFutureWatcher<Probe>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, values, profile] {
+        watcher->deleteLater();
+        if (generation != m_generation || watcher->future().resultCount() == 0)
+            return; // stopped, or replaced by another test
+        const Probe result = watcher->future().result();
+        if (!result.ok()) {
+            finishTest(false, LocalSource::explainOpenAiError(result.error(), profile.serverUrl));
+            return;
+        }
+        m_tested = values;
+        const BatchPage &page = result.value();
+        const QString host = profile.serverUrl.host();
+        if (page.batches.isEmpty())
+            m_testedMessage =
+                tr("Connected to %1: the API key works; the account has no batches yet.").arg(host);
+        else
+            m_testedMessage =
+                tr("Connected to %1: the API key can read the account's batches (%2 listed).")
+                    .arg(host, page.hasMore
+                                   ? tr("more than %1").arg(QLocale().toString(qint64(page.batches.size())))
+                                   : QLocale().toString(qint64(page.batches.size())));
+        finishTest(true, m_testedMessage);
+    });
+    watcher->setFuture(LocalSource::probeOpenAi(settings));
 }
 
 void ConnectDialog::finishTest(bool ok, const QString &message)
@@ -499,8 +635,11 @@ void ConnectDialog::save()
             setState(m_state);
             showStatus(result.keychainRefused
                            ? result.message + QLatin1Char(' ') +
-                                 tr("You can keep the token for this session only and enter it again after a "
-                                    "restart.")
+                                 (p.isOpenAi()
+                                      ? tr("You can keep the key for this session only and enter it "
+                                           "again after a restart.")
+                                      : tr("You can keep the token for this session only and enter it "
+                                           "again after a restart."))
                            : result.message,
                        false);
             m_keepForSession->setVisible(result.keychainRefused);
@@ -515,7 +654,8 @@ void ConnectDialog::save()
         // The user must know before relying on it: the token is gone after a restart.
         showStatus(tr("The profile “%1” was saved. %2").arg(p.name, result.message), false);
         for (QWidget *w :
-             {static_cast<QWidget *>(m_name), static_cast<QWidget *>(m_url), static_cast<QWidget *>(m_token),
+             {static_cast<QWidget *>(m_serverKind), static_cast<QWidget *>(m_openAiKind),
+              static_cast<QWidget *>(m_name), static_cast<QWidget *>(m_url), static_cast<QWidget *>(m_token),
               static_cast<QWidget *>(m_caFile), static_cast<QWidget *>(m_browse),
               static_cast<QWidget *>(m_allowHttp), static_cast<QWidget *>(m_showToken)})
             w->setEnabled(false);

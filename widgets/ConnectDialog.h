@@ -16,6 +16,7 @@ class QLineEdit;
 class QNetworkAccessManager;
 class QProgressBar;
 class QPushButton;
+class QRadioButton;
 class QToolButton;
 
 namespace batchmon {
@@ -23,10 +24,13 @@ namespace batchmon {
 class ApiClient;
 
 /**
- * "Connect to a server…": a server profile's name, address, API token and optional CA file. The
- * connection is tested before the profile can be saved, and a failure is explained in words an
- * admin can act on. Editing the address, token, CA file or the http permission after a test asks
- * for a new one. Save stores the profile through ProfileStore, the token in its CredentialStore.
+ * "Connect to a server…": a connection profile's kind — a batchmon-server, or an OpenAI account watched
+ * by the app itself — and its name, address, secret and (servers) optional CA file. The choice of kind
+ * relabels the fields: a server has an address and an API token, an OpenAI account an API base URL and
+ * an API key. The connection is tested before the profile can be saved (a server's dashboard, or the
+ * account's batch list), and a failure is explained in words an admin can act on. Editing the kind,
+ * address, secret, CA file or the http permission after a test asks for a new one. Save stores the
+ * profile through ProfileStore, the secret in its CredentialStore.
  */
 class ConnectDialog : public QDialog
 {
@@ -55,6 +59,10 @@ public:
 
     /// The profile as the fields describe it.
     ServerProfile profile() const;
+    /// What the profile connects to, as chosen at the top.
+    ProfileKind kind() const;
+    /// Chooses the kind, as a click on its button does.
+    void setKind(ProfileKind kind);
     /// The profile being edited; empty for a new one.
     QString originalName() const { return m_originalName; }
     /// The name the profile was saved under; empty until it was.
@@ -69,6 +77,12 @@ public:
     /// The sentence that explains @p error for the connection described by @p profile.
     static QString explain(const ApiError &error, const ServerProfile &profile);
 
+    QRadioButton *serverKindButton() const { return m_serverKind; }
+    QRadioButton *openAiKindButton() const { return m_openAiKind; }
+    /// The line under the kind that says what it does.
+    QLabel *introLabel() const { return m_intro; }
+    QLabel *urlLabel() const { return m_urlLabel; }
+    QLabel *tokenLabel() const { return m_tokenLabel; }
     QLineEdit *nameEdit() const { return m_name; }
     QLineEdit *urlEdit() const { return m_url; }
     QLineEdit *tokenEdit() const { return m_token; }
@@ -98,13 +112,14 @@ signals:
 private:
     struct ConnectionValues
     {
+        ProfileKind kind = ProfileKind::BatchmonServer;
         QString url;
         QString token;
         QString caFile;
         bool allowInsecureHttp = false;
         bool operator==(const ConnectionValues &o) const
         {
-            return url == o.url && token == o.token && caFile == o.caFile &&
+            return kind == o.kind && url == o.url && token == o.token && caFile == o.caFile &&
                    allowInsecureHttp == o.allowInsecureHttp;
         }
     };
@@ -112,6 +127,10 @@ private:
     ConnectionValues connectionValues() const;
     void onConnectionEdited();
     void onUrlEdited();
+    /// Labels, placeholders and rows for the kind chosen.
+    void applyKind();
+    /// The OpenAI account's test: its first page of batches, through the collector's provider.
+    void testOpenAi(const ServerProfile &profile, const ConnectionValues &values);
     void browseCaFile();
     void abortTest();
     void finishTest(bool ok, const QString &message);
@@ -137,6 +156,12 @@ private:
     bool m_sessionOnly = false;              ///< the user chose to keep the token for this session only
     QPushButton *m_keepForSession = nullptr; ///< Save was pressed before a test passed: test, then save
 
+    QRadioButton *m_serverKind;
+    QRadioButton *m_openAiKind;
+    QLabel *m_intro;
+    QLabel *m_urlLabel = nullptr;
+    QLabel *m_tokenLabel = nullptr;
+    QLabel *m_caLabel = nullptr;
     QLineEdit *m_name;
     QLineEdit *m_url;
     QLineEdit *m_token;

@@ -101,10 +101,12 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
                                        Qt::LinksAccessibleByKeyboard);
     m_warning->hide();
     connect(m_warning, &QLabel::linkActivated, this, [this](const QString &link) {
-        if (link == QLatin1String("edit"))
+        if (link == QLatin1String("edit")) {
             emit editConnectionRequested();
-        else if (link == QLatin1String("retry"))
+        } else if (link == QLatin1String("retry")) {
+            emit retryRequested();
             m_session->refresh();
+        }
     });
     layout->addWidget(m_warning);
 
@@ -313,18 +315,27 @@ DashboardView::DashboardView(Session *session, const QString &sourceDescription,
 void DashboardView::updateWarning()
 {
     const Session::State state = m_session->state();
-    if (state != Session::State::Stale && state != Session::State::Failed) {
+    const bool sessionProblem = state == Session::State::Stale || state == Session::State::Failed;
+    if (!sessionProblem && m_sourceProblem.isEmpty()) {
         m_warning->hide();
         return;
     }
     const auto &error = m_session->lastError();
-    const bool fixable =
-        error && (error->kind == ApiError::Kind::Unauthorized || error->kind == ApiError::Kind::Forbidden ||
-                  error->kind == ApiError::Kind::Tls);
-    QString text =
-        QStringLiteral("⚠ ") + m_session->statusText(QDateTime::currentDateTimeUtc()).toHtmlEscaped();
-    if (state == Session::State::Stale)
-        text += QStringLiteral(" ") + tr("The figures below are from then.");
+    bool fixable = sessionProblem && error &&
+                   (error->kind == ApiError::Kind::Unauthorized || error->kind == ApiError::Kind::Forbidden ||
+                    error->kind == ApiError::Kind::Tls);
+    QString text;
+    if (sessionProblem) {
+        text = QStringLiteral("⚠ ") + m_session->statusText(QDateTime::currentDateTimeUtc()).toHtmlEscaped();
+        if (state == Session::State::Stale)
+            text += QStringLiteral(" ") + tr("The figures below are from then.");
+    }
+    if (!m_sourceProblem.isEmpty()) {
+        if (!text.isEmpty())
+            text += QStringLiteral("<br>");
+        text += QStringLiteral("⚠ ") + m_sourceProblem.toHtmlEscaped();
+        fixable = fixable || m_sourceProblemFixable;
+    }
     text += QStringLiteral(" &nbsp;<a href=\"retry\">%1</a>").arg(tr("Try now"));
     if (fixable)
         text += QStringLiteral(" &nbsp;<a href=\"edit\">%1</a>").arg(tr("Edit the connection…"));
@@ -336,6 +347,16 @@ void DashboardView::updateWarning()
     p.setColor(QPalette::Link, QColor(0x10, 0x3a, 0x8a));
     m_warning->setPalette(p);
     m_warning->show();
+}
+
+void DashboardView::setSourceProblem(const QString &text, bool fixable)
+{
+    if (m_sourceProblem == text && m_sourceProblemFixable == fixable)
+        return;
+    m_sourceProblem = text;
+    m_sourceProblemFixable = fixable;
+    updateWarning();
+    updateStatus();
 }
 
 void DashboardView::changeEvent(QEvent *event)
@@ -591,24 +612,38 @@ void DashboardView::setCanAct(bool canAct, const QString &why)
     updateActions();
 }
 
+void DashboardView::setUnavailableActions(const QList<Action> &actions, const QString &why)
+{
+    m_unavailable = actions;
+    m_unavailableReason = why;
+    updateActions();
+}
+
 void DashboardView::updateActions()
 {
     const QList<Job> jobs = selectedJobs();
     const bool busy = m_run.active;
     for (Action a : {Action::Retry, Action::Cancel, Action::Pause, Action::Resume, Action::PriorityNormal}) {
+        QAction *act = action(a);
+        if (m_unavailable.contains(a)) {
+            act->setEnabled(false);
+            act->setToolTip(m_unavailableReason);
+            continue;
+        }
         const bool some =
             std::any_of(jobs.begin(), jobs.end(), [a](const Job &j) { return commandAllowed(a, j); });
-        QAction *act = action(a);
         act->setEnabled(m_canAct && some && !busy);
         act->setToolTip(!m_canAct ? m_cannotActReason
                         : jobs.isEmpty()
                             ? tr("Select one or more jobs in the table first.")
                             : (some ? QString() : tr("The selected jobs' statuses do not allow this.")));
     }
-    m_retryAllFailed->setEnabled(m_canAct && !busy && m_session->snapshot().has_value());
+    const bool retryUnavailable = m_unavailable.contains(Action::Retry);
+    m_retryAllFailed->setEnabled(!retryUnavailable && m_canAct && !busy && m_session->snapshot().has_value());
     m_retryAllFailed->setToolTip(
-        m_canAct ? tr("Every failed or expired job of this range and filters, on all pages.")
-                 : m_cannotActReason);
+        retryUnavailable ? m_unavailableReason
+        : m_canAct       ? tr("Every failed or expired job of this range and filters, on all pages.")
+                         : m_cannotActReason);
     m_selection->setText(jobs.isEmpty()     ? tr("No job selected")
                          : jobs.size() == 1 ? tr("1 job selected:")
                                             : tr("%1 jobs selected:").arg(jobs.size()));
@@ -840,8 +875,10 @@ void DashboardView::updateStatus()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     // An action's outcome stays in view for 10 s next to the connection's state.
     const bool recent = m_lastOutcomeAt.isValid() && m_lastOutcomeAt.secsTo(now) < 10;
-    const QString text =
+    QString text =
         (recent ? m_lastOutcome + QStringLiteral("  ·  ") : QString()) + m_session->statusText(now);
+    if (!m_sourceProblem.isEmpty())
+        text += QStringLiteral("  ·  ") + m_sourceProblem;
     m_status->setText(text);
     m_status->setToolTip(text);
     if (m_warning->isVisible())

@@ -88,6 +88,21 @@ public:
     /// shown in the disabled actions' tooltips.
     void setCanAct(bool canAct, const QString &why = QString());
     bool canAct() const { return m_canAct; }
+    /**
+     * Actions that make no sense for this source, whatever the user may do and the jobs' statuses:
+     * they stay disabled, with `why` as their tooltip (batches imported from an OpenAI account cannot
+     * be retried or paused). Retry covers "Retry all failed jobs" too; PriorityNormal the priority menu.
+     */
+    void setUnavailableActions(const QList<Action> &actions, const QString &why);
+
+    /**
+     * A problem of the source itself while its data still loads (an OpenAI account's collector that
+     * cannot list the batches: a refused key, an unreachable API): shown in the warning strip and the
+     * status line until cleared with an empty `text`. `fixable`: the connection's settings are the
+     * likely cause, so the strip offers to edit them.
+     */
+    void setSourceProblem(const QString &text, bool fixable);
+    QString sourceProblem() const { return m_sourceProblem; }
 
     /// Asks (unless a test replaced the question), runs the action on every job it applies to, one
     /// after the other, shows the outcome and refreshes.
@@ -120,6 +135,9 @@ signals:
     /// The user asked to fix the connection (the warning's link, shown for a refused token or an
     /// untrusted certificate).
     void editConnectionRequested();
+    /// The user asked to try again now (the warning's link): the session refreshes by itself; a source
+    /// with a problem of its own (setSourceProblem()) may want to try too.
+    void retryRequested();
     /// Every chart shows the current snapshot (they follow the cards and the table by a few event-loop
     /// turns, one chart a turn).
     void chartsUpdated();
@@ -180,6 +198,10 @@ private:
     bool m_chartsPending = false;
     bool m_canAct = true;
     QString m_cannotActReason;
+    QList<Action> m_unavailable;
+    QString m_unavailableReason;
+    QString m_sourceProblem;
+    bool m_sourceProblemFixable = false;
     std::function<bool(const QString &)> m_confirm;
     QString m_lastQuestion;
     QString m_lastOutcome;

@@ -429,8 +429,11 @@ void MainWindow::openProfile(const QString &name)
         const CredentialResult token = watcher->future().result();
         QString problem;
         if (!token.ok())
-            problem = tr("The token of “%1” cannot be read: %2").arg(profile.name, token.message());
-        auto options = ProfileStore::clientOptions(profile, token.secret());
+            problem = profile.isOpenAi()
+                          ? tr("The API key of “%1” cannot be read: %2").arg(profile.name, token.message())
+                          : tr("The token of “%1” cannot be read: %2").arg(profile.name, token.message());
+        auto options = profile.isOpenAi() ? Result<ApiClientOptions, QString>(ApiClientOptions())
+                                          : ProfileStore::clientOptions(profile, token.secret());
         if (problem.isEmpty() && !options.ok())
             problem = options.error();
         if (!problem.isEmpty()) {
@@ -453,6 +456,10 @@ void MainWindow::openProfile(const QString &name)
                 openDemo();
             return;
         }
+        if (profile.isOpenAi()) {
+            openAccount(profile, token.secret());
+            return;
+        }
         closeConnection();
         m_profile = profile.name;
         m_profiles->setLastUsed(profile.name);
@@ -471,6 +478,60 @@ void MainWindow::openProfile(const QString &name)
         m_alertMonitor->refresh();
     });
     watcher->setFuture(m_profiles->readToken(name));
+}
+
+void MainWindow::openAccount(const ServerProfile &profile, const QString &apiKey)
+{
+    closeConnection();
+    m_profile = profile.name;
+    m_profiles->setLastUsed(profile.name);
+    const QString store = ProfileStore::openAiStorePath(profile.name);
+    LocalSourceOptions options;
+    options.databasePath = store;
+    options.actor = profile.name;
+    OpenAiSettings openAi;
+    openAi.baseUrl = profile.serverUrl;
+    openAi.apiKey = apiKey.trimmed();
+    // The collector's calls hold its thread (and closing the connection waits for them): keep them short.
+    openAi.requestTimeoutMs = 30000;
+    openAi.maxRateLimitWaitMs = 20000;
+    options.openAi = openAi;
+    auto *source = new LocalSource(options, this);
+    install(source,
+            tr("<b>OpenAI account %1</b> — %2 · watched directly by batchmon; costs are estimates at list "
+               "prices")
+                .arg(profile.name.toHtmlEscaped(), profile.serverUrl.toDisplayString().toHtmlEscaped()),
+            profile.name);
+    m_dashboard->banner()->setToolTip(
+        tr("The account's batches are kept in %1.").arg(QDir::toNativeSeparators(store)));
+    // What was notified is remembered per store, as for the demo workspace.
+    m_alertMonitor->setMemoryKey(QUrl::fromLocalFile(QFileInfo(store).absoluteFilePath()).toString());
+    m_dashboard->setUnavailableActions(
+        {DashboardView::Action::Retry, DashboardView::Action::Pause, DashboardView::Action::Resume,
+         DashboardView::Action::PriorityNormal},
+        tr("Not for an OpenAI account's batches: batchmon watches them as the account runs them, and can "
+           "only cancel them. Retry a batch where it was made."));
+    connect(source, &LocalSource::collectorProblem, m_dashboard, &DashboardView::setSourceProblem);
+    // The collector's changes (new batches, counts, a confirmed cancel) are rare and worth seeing at once.
+    connect(source, &DataSource::dataChanged, m_session, [this] {
+        if (m_session->autoRefresh())
+            m_session->refresh();
+    });
+    connect(m_dashboard, &DashboardView::retryRequested, source, &LocalSource::collectNow);
+    connect(source, &LocalSource::opened, this, [this] {
+        m_session->refresh();
+        m_config->reload(); // it asked before the store was open
+        m_alertsPage->reload();
+        m_alertMonitor->refresh();
+    });
+    connect(source, &LocalSource::openFailed, this, [this, name = profile.name](const QString &message) {
+        QMessageBox::critical(this, tr("The OpenAI account “%1” cannot be opened").arg(name),
+                              tr("%1\n\nCheck that the folder is writable, or remove the file: it is filled "
+                                 "again from the account.")
+                                  .arg(message));
+    });
+    source->open();
+    // The session's own refresh comes once the store is open.
 }
 
 void MainWindow::attachHistory(const QString &profileName)

@@ -25,6 +25,7 @@ class DataSource;
 class HistoryRecorder;
 class ProfileStore;
 class Session;
+struct ServerProfile;
 
 /**
  * The top-level window: one connection at a time — the demo workspace (the engine in-process,
@@ -68,8 +69,9 @@ public slots:
     void bringToFront();
     /// Closes the current connection and opens the demo workspace.
     void openDemo();
-    /// Closes the current connection and opens the server profile `name` (its token from the
-    /// credential store); a failure is explained and the window stays usable.
+    /// Closes the current connection and opens the profile `name` (its token or API key from the
+    /// credential store): a batchmon-server, or an OpenAI account whose collector then runs in-process
+    /// over a store of its own; a failure is explained and the window stays usable.
     void openProfile(const QString &name);
     /// The "Connect to a server…" dialog; a saved profile is opened.
     void connectToServer();
@@ -106,6 +108,8 @@ protected:
 
 private:
     void closeConnection();
+    /// Shows the OpenAI account of `profile`, its collector running in-process with `apiKey`.
+    void openAccount(const ServerProfile &profile, const QString &apiKey);
     /// Brings a restored geometry inside the screen's available area (size first, then position).
     void fitIntoScreen();
     /// Shows `source`; an exported file (`readOnlyFile`) gets the dashboard only.

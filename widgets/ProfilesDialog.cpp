@@ -25,8 +25,8 @@ constexpr int kNameRole = Qt::UserRole;
 
 ProfilesDialog::ProfilesDialog(ProfileStore *profiles, QWidget *parent)
     : QDialog(parent), m_profiles(profiles), m_list(new QListWidget(this)),
-      m_empty(new QLabel(tr("No server profiles yet: batchmon shows the demo workspace. Choose Add… to "
-                            "connect to a batchmon-server."),
+      m_empty(new QLabel(tr("No connection profiles yet: batchmon shows the demo workspace. Choose Add… to "
+                            "connect to a batchmon-server or an OpenAI account."),
                          this)),
       m_status(new QLabel(this)), m_add(new QPushButton(tr("&Add…"), this)),
       m_edit(new QPushButton(tr("&Edit…"), this)), m_remove(new QPushButton(tr("&Remove"), this))
@@ -89,7 +89,10 @@ void ProfilesDialog::reload()
     const QString selected = selectedName();
     m_list->clear();
     for (const ServerProfile &p : m_profiles->profiles()) {
-        auto *item = new QListWidgetItem(tr("%1 — %2").arg(p.name, p.serverUrl.toDisplayString()), m_list);
+        auto *item = new QListWidgetItem(
+            p.isOpenAi() ? tr("%1 — OpenAI account, %2").arg(p.name, p.serverUrl.toDisplayString())
+                         : tr("%1 — %2").arg(p.name, p.serverUrl.toDisplayString()),
+            m_list);
         item->setData(kNameRole, p.name);
         if (p.name == selected)
             item->setSelected(true);
@@ -129,12 +132,15 @@ void ProfilesDialog::removeProfile()
     const QString name = selectedName();
     if (name.isEmpty())
         return;
-    auto *ask =
-        new QMessageBox(QMessageBox::Question, tr("Remove server profile"),
-                        tr("Remove the profile “%1”? Its token is deleted from this computer's keychain; "
-                           "the server and its data are not affected.")
-                            .arg(name),
-                        QMessageBox::NoButton, this);
+    const std::optional<ServerProfile> profile = m_profiles->profile(name);
+    const QString question =
+        profile && profile->isOpenAi()
+            ? tr("Remove the profile “%1”? Its API key is deleted from this computer's keychain; the OpenAI "
+                 "account and its batches are not affected.")
+            : tr("Remove the profile “%1”? Its token is deleted from this computer's keychain; "
+                 "the server and its data are not affected.");
+    auto *ask = new QMessageBox(QMessageBox::Question, tr("Remove server profile"), question.arg(name),
+                                QMessageBox::NoButton, this);
     QPushButton *remove = ask->addButton(tr("&Remove"), QMessageBox::DestructiveRole);
     ask->addButton(QMessageBox::Cancel);
     ask->setDefaultButton(QMessageBox::Cancel);

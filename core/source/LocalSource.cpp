@@ -4,6 +4,7 @@
 #include "LocalWorker.h"
 #include "WorkerCall.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QPromise>
 #include <QStandardPaths>
@@ -13,7 +14,7 @@
 namespace batchmon {
 
 LocalSource::LocalSource(LocalSourceOptions options, QObject *parent)
-    : DataSource(parent), m_actor(options.actor)
+    : DataSource(parent), m_actor(options.actor), m_openAi(options.openAi.has_value())
 {
     m_thread.setObjectName(QStringLiteral("batchmon-local-source"));
     m_worker = new LocalWorker(std::move(options));
@@ -24,6 +25,10 @@ LocalSource::LocalSource(LocalSourceOptions options, QObject *parent)
     connect(m_worker, &LocalWorker::opened, this, &LocalSource::opened);
     connect(m_worker, &LocalWorker::openFailed, this, &LocalSource::openFailed);
     connect(m_worker, &LocalWorker::dataChanged, this, &DataSource::dataChanged);
+    connect(m_worker, &LocalWorker::collectorProblem, this, [this](const QString &message, bool keyRefused) {
+        m_problem = message;
+        emit collectorProblem(message, keyRefused);
+    });
     m_thread.start();
 }
 
@@ -46,9 +51,75 @@ BatchConfig LocalSource::demoConfig()
     return c;
 }
 
+BatchConfig LocalSource::openAiConfig()
+{
+    BatchConfig c;
+    c.batchStatusCheckInterval = QStringLiteral("*/1 * * * *");
+    c.batchResultProcessingInterval = QStringLiteral("*/1 * * * *");
+    return c;
+}
+
+QString LocalSource::explainOpenAiError(const ProviderError &error, const QUrl &baseUrl)
+{
+    const QString host = baseUrl.host();
+    const QString detail = error.message;
+    switch (error.kind) {
+    case ProviderError::Kind::Unauthorized:
+        return tr("%1 refused the API key (%2). Check that the key was copied whole and has not been "
+                  "revoked, and that it may use the Batch and Files APIs; create a new key in the OpenAI "
+                  "dashboard under API keys if needed, and enter it in the profile.")
+            .arg(host, detail);
+    case ProviderError::Kind::NotFound:
+        return tr("%1 answers, but has no Batch API at this address (%2). Check the API base URL: for "
+                  "OpenAI it is https://api.openai.com/v1, with the /v1.")
+            .arg(host, detail);
+    case ProviderError::Kind::RateLimited:
+        return tr("OpenAI's rate limit refused the requests (%1). batchmon tries again at the next check.")
+            .arg(detail);
+    case ProviderError::Kind::QuotaExceeded:
+        return tr("The OpenAI account has no quota left (%1). Check its billing and usage limits.")
+            .arg(detail);
+    case ProviderError::Kind::Unavailable:
+        return tr("Cannot read the account's batches from %1 (%2). Check the API base URL and the network "
+                  "connection; batchmon tries again at the next check.")
+            .arg(host, detail);
+    case ProviderError::Kind::Conflict:
+    case ProviderError::Kind::Other:
+        break;
+    }
+    return tr("%1 gave an answer batchmon does not understand (%2). Check that the API base URL points to "
+              "OpenAI's API or a server compatible with its Batch API.")
+        .arg(host, detail);
+}
+
+QFuture<Result<BatchPage, ProviderError>> LocalSource::probeOpenAi(const OpenAiSettings &settings)
+{
+    auto promise = std::make_shared<QPromise<Result<BatchPage, ProviderError>>>();
+    promise->start();
+    QFuture<Result<BatchPage, ProviderError>> future = promise->future();
+    // Its own thread: the provider blocks the caller until the answer is there.
+    QThread *thread = QThread::create([settings, promise] {
+        OpenAiProvider provider(settings);
+        promise->addResult(provider.listBatches(QString(), 100));
+        promise->finish();
+    });
+    thread->setObjectName(QStringLiteral("batchmon-openai-probe"));
+    QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    // A probe still waiting for its answer ends before the application does.
+    if (QCoreApplication *app = QCoreApplication::instance())
+        QObject::connect(app, &QCoreApplication::aboutToQuit, thread, [thread] { thread->wait(); });
+    thread->start();
+    return future;
+}
+
 void LocalSource::open()
 {
     QMetaObject::invokeMethod(m_worker, &LocalWorker::open, Qt::QueuedConnection);
+}
+
+void LocalSource::collectNow()
+{
+    QMetaObject::invokeMethod(m_worker, &LocalWorker::collectNow, Qt::QueuedConnection);
 }
 
 template<typename T> QFuture<ApiResult<T>> LocalSource::run(std::function<ApiResult<T>(LocalWorker &)> work)
@@ -139,7 +210,8 @@ QFuture<ApiResult<SchedulerState>> LocalSource::resumeScheduler()
 QFuture<ApiResult<Identity>> LocalSource::fetchIdentity()
 {
     // The demo workspace is the user's own file: whoever runs the app may do everything, under the
-    // name its timelines record for the actions.
+    // name its timelines record for the actions. An OpenAI account's collector acts with the account's
+    // key, under the profile's name.
     return run<Identity>([actor = m_actor](LocalWorker &) {
         return ApiResult<Identity>(Identity{actor, Role::Admin});
     });

@@ -9,8 +9,12 @@ namespace batchmon {
 
 namespace {
 
+/// How long after a cancel an OpenAI account's collector asks about the batch at every live tick (so the
+/// user sees `cancelling` become `cancelled` soon), rather than at the status checks only.
+constexpr qint64 kCancelWatchMs = 5 * 60 * 1000;
+
 /// The demo shows progress at the dashboard's 30-second refresh, faster than the seed's 2-minute poll.
-PipelineSettings liveSettings(const PipelineSettings &configured)
+PipelineSettings demoLiveSettings(const PipelineSettings &configured)
 {
     PipelineSettings s = configured;
     s.statusIntervalMs = 30 * 1000;
@@ -25,20 +29,42 @@ PipelineSettings liveSettings(const PipelineSettings &configured)
 LocalWorker::LocalWorker(LocalSourceOptions options)
     : m_options(std::move(options)), m_provider(m_options.seed), m_workload(m_options.seed), m_ticker(this)
 {
+    if (m_options.openAi)
+        m_openAi = std::make_unique<OpenAiProvider>(*m_options.openAi);
     m_ticker.setInterval(m_options.liveTickMs);
     connect(&m_ticker, &QTimer::timeout, this, &LocalWorker::tick);
 }
 
 LocalWorker::~LocalWorker()
 {
-    // The pipeline and stores refer to the database: they go first.
+    // The pipeline and stores refer to the database (and the pipeline to the provider): they go first.
     m_pipeline.reset();
+    m_openAi.reset();
     m_alerts.reset();
     m_actions.reset();
     m_engine.reset();
     m_admin.reset();
     m_jobs.reset();
     m_db.reset();
+}
+
+Provider &LocalWorker::provider()
+{
+    if (m_openAi)
+        return *m_openAi;
+    return m_provider;
+}
+
+BatchConfig LocalWorker::defaultConfig() const
+{
+    return m_openAi ? LocalSource::openAiConfig() : LocalSource::demoConfig();
+}
+
+PipelineSettings LocalWorker::liveSettings(const PipelineSettings &configured) const
+{
+    // An account's batches are polled as configured (every minute at first): each poll is a call to
+    // the account's API.
+    return m_openAi ? configured : demoLiveSettings(configured);
 }
 
 ApiError LocalWorker::notOpen()
@@ -98,6 +124,10 @@ void LocalWorker::open()
     m_engine = std::make_unique<MonitoringEngine>(*m_db, *m_jobs);
     m_actions = std::make_unique<JobActions>(*m_jobs);
     m_alerts = std::make_unique<AlertRecorder>(*m_db);
+    if (m_openAi) {
+        openAccount();
+        return;
+    }
 
     auto config = m_admin->batchConfig(LocalSource::demoConfig());
     if (!config) {
@@ -145,24 +175,159 @@ void LocalWorker::open()
     emit opened();
 }
 
+void LocalWorker::openAccount()
+{
+    auto config = m_admin->batchConfig(defaultConfig());
+    if (!config) {
+        emit openFailed(config.error().message);
+        return;
+    }
+    const auto settings = PipelineSettings::from(config.value());
+    if (std::holds_alternative<QString>(settings)) {
+        emit openFailed(std::get<QString>(settings));
+        return;
+    }
+    m_pipeline = std::make_unique<Pipeline>(*m_db, *m_openAi, std::get<PipelineSettings>(settings));
+    auto clock = m_pipeline->clock();
+    if (!clock) {
+        emit openFailed(clock.error().message);
+        return;
+    }
+    if (!clock.value()) {
+        // A new store: the account's configuration, and a clock from now. Nothing to backfill: the
+        // account's batches are imported as they are.
+        if (auto stored = m_admin->setBatchConfig(config.value()); !stored) {
+            emit openFailed(stored.error().message);
+            return;
+        }
+        if (auto started = m_pipeline->advanceTo(m_options.clock()); !started) {
+            emit openFailed(started.error().message);
+            return;
+        }
+    }
+    m_ticker.start();
+    emit opened();
+    // The store's data can be read meanwhile; the calls made now queue behind the first collect.
+    QMetaObject::invokeMethod(this, &LocalWorker::collectNow, Qt::QueuedConnection);
+}
+
+void LocalWorker::collectNow()
+{
+    collect(true);
+}
+
+void LocalWorker::collect(bool checkAll)
+{
+    if (!m_pipeline || !m_openAi)
+        return;
+    const QDateTime now = m_options.clock();
+    m_nextCollect = now.addMSecs(std::max<qint64>(60 * 1000, m_pipeline->settings().statusIntervalMs));
+    const auto collected = m_pipeline->collect(now);
+    if (!collected) {
+        qWarning("OpenAI collector: %s", qPrintable(collected.error().message));
+        setProblem(tr("The account's local store cannot be written (%1). Check that the folder is writable "
+                      "and the disk is not full.")
+                       .arg(collected.error().message),
+                   false);
+        return;
+    }
+    const CollectReport &report = collected.value();
+    if (report.error) {
+        // The provider's messages never hold the key (it scrubs them).
+        qWarning("OpenAI collector: %s", qPrintable(report.error->message));
+        setProblem(LocalSource::explainOpenAiError(*report.error, m_options.openAi->baseUrl),
+                   report.error->kind == ProviderError::Kind::Unauthorized);
+        advance(now);
+        if (report.imported > 0)
+            emit dataChanged();
+        return;
+    }
+    setProblem(QString(), false);
+    if (!checkAll && report.imported == 0) {
+        advance(now);
+        return;
+    }
+    // New batches are polled at once, so that they show their counts and costs now, not a minute later.
+    const auto checked = m_pipeline->checkNow(now);
+    if (!checked) {
+        qWarning("OpenAI collector: %s", qPrintable(checked.error().message));
+        return;
+    }
+    TickReport r = checked.value();
+    r.created += report.imported;
+    afterTick(r);
+}
+
+void LocalWorker::setProblem(const QString &message, bool keyRefused)
+{
+    if (message == m_problem)
+        return;
+    m_problem = message;
+    emit collectorProblem(message, keyRefused);
+}
+
+void LocalWorker::advance(const QDateTime &now)
+{
+    const auto run = [this, &now]() -> StoreResult<TickReport> {
+        if (m_openAi) {
+            // After a sleep or a long time closed: ask about the present, not about every missed minute
+            // (each status tick polls every batch in flight).
+            auto clock = m_pipeline->clock();
+            if (!clock)
+                return clock.error();
+            const qint64 period = std::max<qint64>(60 * 1000, m_pipeline->settings().statusIntervalMs);
+            if (clock.value() && clock.value()->msecsTo(now) > 2 * period)
+                return m_pipeline->checkNow(now);
+        }
+        return m_pipeline->advanceTo(now);
+    };
+    const auto report = run();
+    if (!report) {
+        qWarning(m_openAi ? "OpenAI collector: %s" : "demo pipeline: %s", qPrintable(report.error().message));
+        return;
+    }
+    afterTick(report.value());
+}
+
+void LocalWorker::checkCancelling(const QDateTime &now)
+{
+    if (!m_cancelsUntil.isValid())
+        return;
+    auto cancelling = m_jobs->withStatus({JobStatus::Cancelling});
+    if (now > m_cancelsUntil || (cancelling && cancelling.value().isEmpty())) {
+        m_cancelsUntil = QDateTime(); // confirmed, or left to the status checks
+        return;
+    }
+    const auto report = m_pipeline->checkNow(now, true);
+    if (!report) {
+        qWarning("OpenAI collector: %s", qPrintable(report.error().message));
+        return;
+    }
+    afterTick(report.value());
+}
+
 void LocalWorker::tick()
 {
     if (!m_pipeline)
         return;
-    const auto report = m_pipeline->advanceTo(m_options.clock());
-    if (!report) {
-        qWarning("demo pipeline: %s", qPrintable(report.error().message));
-        return;
-    }
-    const TickReport &r = report.value();
+    const QDateTime now = m_options.clock();
+    if (m_openAi && (!m_nextCollect.isValid() || now >= m_nextCollect))
+        collect(false);
+    else
+        advance(now);
+    if (m_openAi)
+        checkCancelling(now);
+}
+
+void LocalWorker::afterTick(const TickReport &r)
+{
     bool changed = r.created || r.submitted || r.updated || r.purged;
     // The alert rules after each status check, as the server's leader does; the demo delivers no
     // channel itself (desktop notifications are the app's).
     if (r.statusCheckedAt) {
-        const auto alerts =
-            m_alerts->recordAt(*r.statusCheckedAt, AlertConfig::defaults(), LocalSource::demoConfig());
+        const auto alerts = m_alerts->recordAt(*r.statusCheckedAt, AlertConfig::defaults(), defaultConfig());
         if (!alerts)
-            qWarning("demo alerts: %s", qPrintable(alerts.error().message));
+            qWarning("alerts: %s", qPrintable(alerts.error().message));
         else if (!alerts.value().started.isEmpty() || !alerts.value().resolved.isEmpty())
             changed = true;
     }
@@ -174,13 +339,13 @@ ApiResult<MonitoringSnapshot> LocalWorker::monitoring(const MonitoringQuery &que
 {
     if (!isOpen())
         return notOpen();
-    auto config = m_admin->batchConfig(LocalSource::demoConfig());
+    auto config = m_admin->batchConfig(defaultConfig());
     auto paused = m_admin->schedulerPaused();
     if (!config)
         return fromStore(config.error());
     if (!paused)
         return fromStore(paused.error());
-    const SnapshotContext context{m_options.clock(), m_provider.enqueuedTokenLimit(),
+    const SnapshotContext context{m_options.clock(), provider().enqueuedTokenLimit(),
                                   config.value().batchMaxRequests,
                                   SchedulerState{paused.value(), config.value().batchProcessingEnabled}};
     auto snapshot = m_engine->snapshot(query, context);
@@ -203,6 +368,16 @@ ApiResult<Job> LocalWorker::act(JobAction action, const QString &id, JobPriority
 {
     if (!isOpen())
         return notOpen();
+    if (m_openAi && action != JobAction::Cancel) {
+        // The dashboard offers no such action here; a batch made outside batchmon has no requests of its
+        // own in the store to send again, and is not queued by batchmon to pause or prioritise.
+        ApiError e;
+        e.kind = ApiError::Kind::Conflict;
+        e.httpStatus = 409;
+        e.code = QStringLiteral("not_supported");
+        e.message = tr("batches of an OpenAI account can only be cancelled from batchmon");
+        return e;
+    }
     const QDateTime now = m_options.clock();
     StoreResult<StoredJob> result = StoreError{};
     switch (action) {
@@ -224,6 +399,14 @@ ApiResult<Job> LocalWorker::act(JobAction action, const QString &id, JobPriority
     }
     if (!result)
         return fromStore(result.error());
+    if (m_openAi && action == JobAction::Cancel && m_pipeline) {
+        // Sent to the account now, and confirmed at the next ticks, rather than at the next status check.
+        m_cancelsUntil = now.addMSecs(kCancelWatchMs);
+        if (const auto sent = m_pipeline->checkNow(now, true); !sent)
+            qWarning("OpenAI collector: %s", qPrintable(sent.error().message));
+        else
+            afterTick(sent.value());
+    }
     // Answer as GET /{id} would after the action: with details.
     return job(result.value().job.id);
 }
@@ -256,7 +439,7 @@ ApiResult<AlertPreview> LocalWorker::previewAlerts(const AlertConfig &config)
         return notOpen();
     if (const auto errors = validateAlertConfig(config); !errors.isEmpty())
         return invalidBody(errors.first().message, errors.first().path);
-    auto batch = m_admin->batchConfig(LocalSource::demoConfig());
+    auto batch = m_admin->batchConfig(defaultConfig());
     if (!batch)
         return fromStore(batch.error());
     auto paused = m_admin->schedulerPaused();
@@ -294,7 +477,7 @@ ApiResult<BatchConfig> LocalWorker::config()
 {
     if (!isOpen())
         return notOpen();
-    auto c = m_admin->batchConfig(LocalSource::demoConfig());
+    auto c = m_admin->batchConfig(defaultConfig());
     if (!c)
         return fromStore(c.error());
     // The two alert thresholds are the alert rules' (docs/api.md §12.8).
@@ -337,7 +520,7 @@ ApiResult<SchedulerState> LocalWorker::setSchedulerPaused(bool paused)
         return notOpen();
     if (auto w = m_admin->setSchedulerPaused(paused); !w)
         return fromStore(w.error());
-    auto c = m_admin->batchConfig(LocalSource::demoConfig());
+    auto c = m_admin->batchConfig(defaultConfig());
     if (!c)
         return fromStore(c.error());
     return SchedulerState{paused, c.value().batchProcessingEnabled};

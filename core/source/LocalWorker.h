@@ -2,6 +2,7 @@
 #pragma once
 
 #include "LocalSource.h"
+#include "openai/OpenAiProvider.h"
 #include "pipeline/Pipeline.h"
 #include "pipeline/SimulatedProvider.h"
 #include "store/AdminStore.h"
@@ -23,8 +24,11 @@ public:
     explicit LocalWorker(LocalSourceOptions options);
     ~LocalWorker() override;
 
-    /// Opens the store, backfills a new one, starts the live ticks.
+    /// Opens the store, backfills a new one, starts the live ticks. OpenAI mode: no backfill; the first
+    /// collect follows at once.
     void open();
+    /// OpenAI mode: imports the account's new batches, then checks every batch in flight.
+    void collectNow();
     bool isOpen() const { return m_db != nullptr; }
 
     ApiResult<MonitoringSnapshot> monitoring(const MonitoringQuery &query);
@@ -44,9 +48,26 @@ signals:
     void opened();
     void openFailed(const QString &message);
     void dataChanged();
+    void collectorProblem(const QString &message, bool keyRefused);
 
 private:
     void tick();
+    void openAccount();
+    /// OpenAI mode: imports the account's new batches; then checks every batch in flight when
+    /// `checkAll` or anything was imported, else advances as a tick does.
+    void collect(bool checkAll);
+    /// advanceTo(now), or — OpenAI mode, the clock far behind (the computer slept) — a check at now.
+    void advance(const QDateTime &now);
+    /// OpenAI mode: the cancels asked for in the last minutes, sent and confirmed at every live tick.
+    void checkCancelling(const QDateTime &now);
+    /// Records the alerts after a status check, and tells the session when anything changed.
+    void afterTick(const TickReport &report);
+    void setProblem(const QString &message, bool keyRefused);
+    Provider &provider();
+    /// The configuration a new store starts with: the demo's, or openAiConfig().
+    BatchConfig defaultConfig() const;
+    /// The live schedule for a configuration: the demo's faster polls, or an account's as configured.
+    PipelineSettings liveSettings(const PipelineSettings &configured) const;
     /// An error for a call made when the store could not be opened.
     static ApiError notOpen();
     static ApiError fromStore(const StoreError &error);
@@ -63,9 +84,13 @@ private:
     std::unique_ptr<AlertRecorder> m_alerts;
     SimulatedProvider m_provider;
     SimulatedWorkload m_workload;
+    std::unique_ptr<OpenAiProvider> m_openAi; ///< OpenAI mode: the account's provider
     std::unique_ptr<Pipeline> m_pipeline;
     QTimer m_ticker; ///< a child, so it moves to the worker thread with its parent
     QString m_openError;
+    QDateTime m_nextCollect;  ///< OpenAI mode: when collectNow() is due again
+    QDateTime m_cancelsUntil; ///< OpenAI mode: cancels are checked at every tick until then
+    QString m_problem;        ///< what collectorProblem() last said
 };
 
 } // namespace batchmon
