@@ -7,8 +7,8 @@
 #include "PipelineLeader.h"
 #include "ServerConfig.h"
 #include "domain/AlertRules.h"
-#include "pipeline/Pipeline.h"
 #include "openai/OpenAiProvider.h"
+#include "pipeline/Pipeline.h"
 #include "pipeline/SimulatedProvider.h"
 #include "store/AlertRecorder.h"
 
@@ -143,9 +143,10 @@ int main(int argc, char *argv[])
                        "(POST /api/batch-requests) through OpenAI's Batch API — OPENAI_API_KEY or "
                        "OPENAI_API_KEY_FILE, OPENAI_BASE_URL (docs/api.md §18)."),
         QStringLiteral("name"));
-    QCommandLineOption collect(QStringLiteral("collect"),
-                               QStringLiteral("With --provider openai: also import the account's batches made "
-                                              "outside batchmon (docs/api.md §18.4)."));
+    QCommandLineOption collect(
+        QStringLiteral("collect"),
+        QStringLiteral("With --provider openai: also import the account's batches made "
+                       "outside batchmon (docs/api.md §18.4)."));
     QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the simulation (default 1)."),
                             QStringLiteral("n"), QStringLiteral("1"));
     QCommandLineOption backfill(
@@ -191,14 +192,16 @@ int main(int argc, char *argv[])
     QString providerName = parser.value(providerOption);
     if (parser.isSet(simulate)) {
         if (!providerName.isEmpty() && providerName != QLatin1String("simulated"))
-            return fail(QStringLiteral("--simulate and --provider %1 contradict each other").arg(providerName));
+            return fail(
+                QStringLiteral("--simulate and --provider %1 contradict each other").arg(providerName));
         providerName = QStringLiteral("simulated");
     }
     if (!providerName.isEmpty() && providerName != QLatin1String("simulated") &&
         providerName != QLatin1String("openai"))
         return fail(QStringLiteral("--provider must be simulated or openai, got \"%1\"").arg(providerName));
     if (parser.isSet(collect) && providerName != QLatin1String("openai"))
-        return fail(QStringLiteral("--collect lists an OpenAI account's batches: it needs --provider openai"));
+        return fail(
+            QStringLiteral("--collect lists an OpenAI account's batches: it needs --provider openai"));
     std::unique_ptr<Provider> provider;
     std::unique_ptr<SimulatedWorkload> workload;
     if (providerName == QLatin1String("simulated")) {

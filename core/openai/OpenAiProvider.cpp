@@ -377,11 +377,21 @@ Result<ProviderBatchStatus, ProviderError> OpenAiProvider::poll(const SubmittedB
                                                                 const QDateTime &now)
 {
     Q_UNUSED(now)
+    for (const ProviderBatchStatus &done : std::as_const(m_finished)) {
+        if (done.batchId == batch.batchId)
+            return done; // finished: it will not change, and its files were read
+    }
     const QString what = QStringLiteral("reading batch %1").arg(batch.batchId);
     auto answer = call(what, "GET", QStringLiteral("/batches/") + segment(batch.batchId), {}, {}, {});
     if (!answer)
         return answer.error();
-    return statusOf(answer.value().body, what, batch.submission.requestCount);
+    auto status = statusOf(answer.value().body, what, batch.submission.requestCount);
+    if (status && isFinished(status.value().status)) {
+        m_finished.append(status.value());
+        while (m_finished.size() > kFinishedKept)
+            m_finished.removeFirst();
+    }
+    return status;
 }
 
 Result<ProviderBatchStatus, ProviderError> OpenAiProvider::cancel(const SubmittedBatch &batch,

@@ -104,6 +104,10 @@ private:
     OpenAiSettings m_settings;
     ModelPrices m_prices;
     std::unique_ptr<BlockingHttp> m_http;
+    /// The last few finished batches with their outcomes: a status check between result ticks asks
+    /// for a finished batch again, and its result files (up to hundreds of MB) are read once.
+    QList<ProviderBatchStatus> m_finished;
+    static constexpr int kFinishedKept = 4;
 };
 
 } // namespace batchmon

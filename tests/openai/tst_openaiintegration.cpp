@@ -51,8 +51,9 @@ Reply http(QNetworkAccessManager &nam, const QByteArray &method, const QUrl &url
 QJsonObject request(const QString &id, const QJsonObject &extra = {})
 {
     QJsonObject body{{QStringLiteral("messages"),
-                      QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
-                                             {QStringLiteral("content"), QStringLiteral("Summarise report ") + id}}}}};
+                      QJsonArray{QJsonObject{
+                          {QStringLiteral("role"), QStringLiteral("user")},
+                          {QStringLiteral("content"), QString(QStringLiteral("Summarise report ") + id)}}}}};
     for (auto it = extra.begin(); it != extra.end(); ++it)
         body.insert(it.key(), it.value());
     return QJsonObject{{QStringLiteral("customId"), id},
@@ -147,10 +148,11 @@ private slots:
         QJsonArray list;
         for (int i = 0; i < 10; ++i)
             list.append(request(QStringLiteral("doc-%1").arg(i, 2, 10, QLatin1Char('0'))));
-        list.append(request(QStringLiteral("doc-10"), {{QStringLiteral("x_fake_status"), 400},
-                                                        {QStringLiteral("x_fake_code"),
-                                                         QStringLiteral("context_length_exceeded")}}));
-        list.append(request(QStringLiteral("doc-11"), {{QStringLiteral("x_fake_error"), QStringLiteral("server_error")}}));
+        list.append(request(QStringLiteral("doc-10"),
+                            {{QStringLiteral("x_fake_status"), 400},
+                             {QStringLiteral("x_fake_code"), QStringLiteral("context_length_exceeded")}}));
+        list.append(request(QStringLiteral("doc-11"),
+                            {{QStringLiteral("x_fake_error"), QStringLiteral("server_error")}}));
         const QUrl intake = server.url().resolved(QUrl(QStringLiteral("/api/batch-requests")));
         const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("requests"), list}}).toJson();
         QCOMPARE(http(nam, "POST", intake, producer, body).status, 202);
@@ -171,7 +173,10 @@ private slots:
         const QString batchId = job.job.batchId.value();
         const QJsonObject batch = fake.batch(batchId);
         QCOMPARE(batch.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
-        QCOMPARE(batch.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("batchmon_job")).toString(),
+        QCOMPARE(batch.value(QStringLiteral("metadata"))
+                     .toObject()
+                     .value(QStringLiteral("batchmon_job"))
+                     .toString(),
                  job.job.id);
         QCOMPARE(batch.value(QStringLiteral("completion_window")).toString(), QStringLiteral("24h"));
         // The key went only as a bearer token.
@@ -179,8 +184,8 @@ private slots:
             QCOMPARE(a, QStringLiteral("Bearer ") + FakeOpenAi::apiKey());
 
         // Every request's result reads back over HTTP.
-        const Reply ok = http(nam, "GET", server.url().resolved(QUrl(QStringLiteral("/api/batch-requests/doc-03"))),
-                              producer);
+        const Reply ok = http(
+            nam, "GET", server.url().resolved(QUrl(QStringLiteral("/api/batch-requests/doc-03"))), producer);
         QCOMPARE(ok.status, 200);
         QCOMPARE(ok.data().value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
         QCOMPARE(ok.data().value(QStringLiteral("jobId")).toString(), job.job.id);
@@ -189,25 +194,39 @@ private slots:
         QCOMPARE(response.value(QStringLiteral("body")).toObject().value(QStringLiteral("object")).toString(),
                  QStringLiteral("chat.completion"));
         const qint64 prompt = FakeOpenAi::promptTokens(compactBody(request(QStringLiteral("doc-03"))));
-        QCOMPARE(ok.data().value(QStringLiteral("usage")).toObject().value(QStringLiteral("inputTokens")).toInteger(),
+        QCOMPARE(ok.data()
+                     .value(QStringLiteral("usage"))
+                     .toObject()
+                     .value(QStringLiteral("inputTokens"))
+                     .toInteger(),
                  prompt);
         const Reply refused = http(
             nam, "GET", server.url().resolved(QUrl(QStringLiteral("/api/batch-requests/doc-10"))), producer);
         QCOMPARE(refused.data().value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
-        QCOMPARE(refused.data().value(QStringLiteral("response")).toObject().value(QStringLiteral("statusCode")).toInt(),
+        QCOMPARE(refused.data()
+                     .value(QStringLiteral("response"))
+                     .toObject()
+                     .value(QStringLiteral("statusCode"))
+                     .toInt(),
                  400);
-        QCOMPARE(refused.data().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
-                 QStringLiteral("context_length_exceeded"));
+        QCOMPARE(
+            refused.data().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+            QStringLiteral("context_length_exceeded"));
         const Reply lineError = http(
             nam, "GET", server.url().resolved(QUrl(QStringLiteral("/api/batch-requests/doc-11"))), producer);
-        QCOMPARE(lineError.data().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+        QCOMPARE(lineError.data()
+                     .value(QStringLiteral("error"))
+                     .toObject()
+                     .value(QStringLiteral("code"))
+                     .toString(),
                  QStringLiteral("server_error"));
 
         // The job as the monitoring API shows it: counts, tokens, cost and error summary, exactly.
         qint64 input = 0;
         qint64 output = 0;
         for (int i = 0; i < 10; ++i) {
-            const QByteArray b = compactBody(request(QStringLiteral("doc-%1").arg(i, 2, 10, QLatin1Char('0'))));
+            const QByteArray b =
+                compactBody(request(QStringLiteral("doc-%1").arg(i, 2, 10, QLatin1Char('0'))));
             input += FakeOpenAi::promptTokens(b);
             output += FakeOpenAi::completionTokens(b);
         }
@@ -225,7 +244,8 @@ private slots:
         QCOMPARE(j.value(QStringLiteral("failedCount")).toInt(), 2);
         QCOMPARE(j.value(QStringLiteral("inputTokens")).toInteger(), input);
         QCOMPARE(j.value(QStringLiteral("outputTokens")).toInteger(), output);
-        const Money cost = batchCost(*ModelPrices::listPrices().price(QStringLiteral("gpt-4o-mini")), input, output);
+        const Money cost =
+            batchCost(*ModelPrices::listPrices().price(QStringLiteral("gpt-4o-mini")), input, output);
         QCOMPARE(qRound64(j.value(QStringLiteral("costEstimate")).toDouble() * 1e6), cost.micros());
         const QJsonArray errors = j.value(QStringLiteral("errorSummary")).toArray();
         QCOMPARE(errors.size(), 2);
@@ -236,7 +256,8 @@ private slots:
             QCOMPARE(e.toObject().value(QStringLiteral("percentage")).toDouble(), 8.3);
         }
         codes.sort();
-        QCOMPARE(codes, (QStringList{QStringLiteral("context_length_exceeded"), QStringLiteral("server_error")}));
+        QCOMPARE(codes,
+                 (QStringList{QStringLiteral("context_length_exceeded"), QStringLiteral("server_error")}));
     }
 
     void validationFailure()
@@ -249,9 +270,11 @@ private slots:
         // refuses the file, and the job fails with every request, under the fake's code.
         QList<IntakeRequest> list;
         for (int i = 0; i < 10; ++i)
-            list.append({QStringLiteral("bad-%1").arg(i), QStringLiteral("summarization"), QStringLiteral("gpt-4o-mini"),
-                         QStringLiteral("/v1/chat/completions"), QByteArray(R"({"messages":[]})")});
-        QVERIFY(RequestStore(*db.value()).submit(list, QStringLiteral("test"), QDateTime::currentDateTimeUtc()));
+            list.append({QStringLiteral("bad-%1").arg(i), QStringLiteral("summarization"),
+                         QStringLiteral("gpt-4o-mini"), QStringLiteral("/v1/chat/completions"),
+                         QByteArray(R"({"messages":[]})")});
+        QVERIFY(
+            RequestStore(*db.value()).submit(list, QStringLiteral("test"), QDateTime::currentDateTimeUtc()));
         OpenAiProvider provider(providerSettings(fake));
         auto pipeline = pipelineOn(*db.value(), provider);
         run(*pipeline, 6);
@@ -288,7 +311,8 @@ private slots:
         QCOMPARE(expired.job.completedCount, 5);
         QCOMPARE(expired.job.failedCount, 5);
         QCOMPARE(expired.errorCounts.value(QStringLiteral("batch_expired")), 5);
-        QCOMPARE(RequestStore(*db.value()).find(QStringLiteral("exp-00")).value()->state, RequestState::Completed);
+        QCOMPARE(RequestStore(*db.value()).find(QStringLiteral("exp-00")).value()->state,
+                 RequestState::Completed);
         QCOMPARE(RequestStore(*db.value()).find(QStringLiteral("exp-09")).value()->errorCode,
                  std::optional<QString>(QStringLiteral("batch_expired")));
 
@@ -310,7 +334,8 @@ private slots:
         const StoredJob cancelled = jobs.find(second.job.id).value().value();
         QCOMPARE(cancelled.job.status, JobStatus::Cancelled);
         QCOMPARE(cancelled.job.completedCount, 5);
-        QCOMPARE(RequestStore(*db.value()).find(QStringLiteral("can-09")).value()->state, RequestState::Cancelled);
+        QCOMPARE(RequestStore(*db.value()).find(QStringLiteral("can-09")).value()->state,
+                 RequestState::Cancelled);
 
         // Cancelling a finished batch is not an error of ours: the fake answers 409, the job keeps its state.
         const SubmittedBatch done{expiring, {}, first.submittedAt.value(), m_clock};
@@ -330,7 +355,7 @@ private slots:
         auto pipeline = pipelineOn(*db.value(), provider);
         // The account's enqueued-token limit refuses the batch: the job waits and goes again, not failed.
         fake.setEnqueuedTokenLimit(1);
-        run(*pipeline, 3);
+        run(*pipeline, 2); // sent at the first minute, refused at the second's poll
         JobStore jobs(*db.value());
         StoredJob job = jobs.find(QStringLiteral("batch-job-1")).value().value();
         QCOMPARE(job.job.status, JobStatus::Pending);
@@ -349,32 +374,64 @@ private slots:
         QVERIFY(fake.callCount(QStringLiteral("POST /v1/batches")) >= 2);
     }
 
+    void finishedBatchFilesAreReadOnce()
+    {
+        // Status checks every minute, results every ten: the checks in between see the batch finished
+        // and must not download its files again each time.
+        FakeOpenAi fake;
+        fake.setAutoAdvance(false);
+        QTemporaryDir dir;
+        auto db = Database::open(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("s.db")));
+        QVERIFY(db);
+        submit(*db.value(), 10, QStringLiteral("once"));
+        OpenAiProvider provider(providerSettings(fake));
+        auto pipeline = pipelineOn(*db.value(), provider);
+        PipelineSettings s = fastSettings();
+        s.resultIntervalMs = 600'000;
+        pipeline->setSettings(s);
+        run(*pipeline, 1);
+        const QString batchId =
+            JobStore(*db.value()).find(QStringLiteral("batch-job-1")).value()->job.batchId.value();
+        for (int step = 0; step < 3; ++step)
+            fake.advance(batchId); // in progress, finalizing, completed
+        run(*pipeline, 11);
+        QCOMPARE(JobStore(*db.value()).find(QStringLiteral("batch-job-1")).value()->job.status,
+                 JobStatus::Completed);
+        QCOMPARE(fake.callCount(QStringLiteral("GET /v1/files/{id}/content")),
+                 1); // the output file; no errors
+    }
+
     void collectorImports250OnceAcrossRestarts()
     {
         FakeOpenAi fake;
         for (int i = 0; i < 250; ++i)
-            fake.addExistingBatch(i % 2 ? QStringLiteral("/v1/chat/completions") : QStringLiteral("/v1/embeddings"),
+            fake.addExistingBatch(i % 2 ? QStringLiteral("/v1/chat/completions")
+                                        : QStringLiteral("/v1/embeddings"),
                                   QStringLiteral("gpt-4o-mini"), 20, 18, 2);
         QTemporaryDir dir;
         const QString dbUrl = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("store.db"));
         auto count = [&dbUrl]() -> QPair<qint64, qint64> {
             auto db = Database::open(dbUrl);
             auto q = db.value()->exec(QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT batch_id) FROM jobs"));
-            return q.value().next() ? qMakePair(q.value().value(0).toLongLong(), q.value().value(1).toLongLong())
-                                    : qMakePair(qint64(-1), qint64(-1));
+            return q.value().next()
+                       ? qMakePair(q.value().value(0).toLongLong(), q.value().value(1).toLongLong())
+                       : qMakePair(qint64(-1), qint64(-1));
         };
         for (int run = 0; run < 2; ++run) {
             Server server(dbUrl);
             server.setEnvironment(QStringLiteral("OPENAI_API_KEY"), FakeOpenAi::apiKey());
             server.setEnvironment(QStringLiteral("OPENAI_BASE_URL"), fake.baseUrl().toString());
             const int listsBefore = fake.callCount(QStringLiteral("GET /v1/batches"));
-            QVERIFY(server.start({QStringLiteral("--provider"), QStringLiteral("openai"), QStringLiteral("--collect")}));
-            QVERIFY2(QTest::qWaitFor([&] { return fake.callCount(QStringLiteral("GET /v1/batches")) > listsBefore; },
-                                     30000),
-                     server.output().constData());
+            QVERIFY(server.start(
+                {QStringLiteral("--provider"), QStringLiteral("openai"), QStringLiteral("--collect")}));
+            QVERIFY2(
+                QTest::qWaitFor(
+                    [&] { return fake.callCount(QStringLiteral("GET /v1/batches")) > listsBefore; }, 30000),
+                server.output().constData());
             if (run == 0) {
-                QVERIFY2(QTest::qWaitFor([&] { return server.output().contains("imported 250 batches"); }, 30000),
-                         server.output().constData());
+                QVERIFY2(
+                    QTest::qWaitFor([&] { return server.output().contains("imported 250 batches"); }, 30000),
+                    server.output().constData());
             } else {
                 // A restarted server lists one page, finds batches it knows, and imports none.
                 QTest::qWait(6000);
