@@ -291,6 +291,13 @@ void ConnectDialog::applyKind()
     m_caLabel->setVisible(!openAi);
     m_caFile->setVisible(!openAi);
     m_browse->setVisible(!openAi);
+    // The user changed the kind at the top: the dialog may shrink to the rows it now has.
+    if (isVisible()) {
+        QLayout *l = layout();
+        l->activate();
+        resize(width(),
+               l->hasHeightForWidth() ? l->totalHeightForWidth(width()) : l->totalSizeHint().height());
+    }
     fitHeight();
 }
 

@@ -200,8 +200,10 @@ MainWindow::MainWindow(const QString &demoPath, ProfileStore *profiles, QWidget 
             this, tr("About batchmon"),
             tr("<h3>batchmon %1</h3><p>Monitor and steer LLM batch-processing pipelines: batch jobs, queues, "
                "throughput, errors, cost and savings, with admin actions and alerts.</p><p>Data comes from a "
-               "<code>batchmon-server</code> (File ▸ Connect to a server…) or the built-in demo workspace. "
-               "Server tokens are kept in the desktop's keychain.</p><p>Licensed under the GNU GPL, version "
+               "<code>batchmon-server</code> (File ▸ Connect to a server…), an OpenAI account watched "
+               "directly, or "
+               "the built-in demo workspace. Server tokens and API keys are kept in the desktop's "
+               "keychain.</p><p>Licensed under the GNU GPL, version "
                "3 or "
                "later.</p>")
                 .arg(QApplication::applicationVersion().toHtmlEscaped()));

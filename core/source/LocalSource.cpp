@@ -61,34 +61,39 @@ BatchConfig LocalSource::openAiConfig()
 
 QString LocalSource::explainOpenAiError(const ProviderError &error, const QUrl &baseUrl)
 {
+    // What to do first; the provider's own words (never the key: it scrubs it) last, for the curious.
     const QString host = baseUrl.host();
     const QString detail = error.message;
     switch (error.kind) {
     case ProviderError::Kind::Unauthorized:
-        return tr("%1 refused the API key (%2). Check that the key was copied whole and has not been "
-                  "revoked, and that it may use the Batch and Files APIs; create a new key in the OpenAI "
-                  "dashboard under API keys if needed, and enter it in the profile.")
+        return tr("%1 refused the API key. Check that it was copied whole and has not been revoked, and that "
+                  "it "
+                  "may use the Batch and Files APIs; if needed, create a new key in the OpenAI dashboard "
+                  "under "
+                  "API keys and enter it in the profile. (%2)")
             .arg(host, detail);
     case ProviderError::Kind::NotFound:
-        return tr("%1 answers, but has no Batch API at this address (%2). Check the API base URL: for "
-                  "OpenAI it is https://api.openai.com/v1, with the /v1.")
+        return tr("%1 answers, but has no Batch API at this address. Check the API base URL: for OpenAI it "
+                  "is "
+                  "https://api.openai.com/v1, with the /v1. (%2)")
             .arg(host, detail);
     case ProviderError::Kind::RateLimited:
-        return tr("OpenAI's rate limit refused the requests (%1). batchmon tries again at the next check.")
+        return tr("OpenAI's rate limit refused the requests; batchmon tries again at the next check. (%1)")
             .arg(detail);
     case ProviderError::Kind::QuotaExceeded:
-        return tr("The OpenAI account has no quota left (%1). Check its billing and usage limits.")
+        return tr("The OpenAI account has no quota left: check its billing and usage limits. (%1)")
             .arg(detail);
     case ProviderError::Kind::Unavailable:
-        return tr("Cannot read the account's batches from %1 (%2). Check the API base URL and the network "
-                  "connection; batchmon tries again at the next check.")
+        return tr("Cannot read the account's batches from %1. Check the API base URL and the network "
+                  "connection; batchmon tries again at the next check. (%2)")
             .arg(host, detail);
     case ProviderError::Kind::Conflict:
     case ProviderError::Kind::Other:
         break;
     }
-    return tr("%1 gave an answer batchmon does not understand (%2). Check that the API base URL points to "
-              "OpenAI's API or a server compatible with its Batch API.")
+    return tr("%1 gave an answer batchmon does not understand. Check that the API base URL points to "
+              "OpenAI's "
+              "API or to a server compatible with its Batch API. (%2)")
         .arg(host, detail);
 }
 

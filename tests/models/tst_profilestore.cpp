@@ -5,6 +5,7 @@
 #include "credentials/MemoryCredentialStore.h"
 
 #include <QFile>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -321,6 +322,80 @@ private slots:
         QVERIFY(await(store.remove(QStringLiteral("P"))).ok);
         QVERIFY(store.profiles().isEmpty());
         QVERIFY(!await(store.readToken(QStringLiteral("P"))).ok());
+    }
+
+    void openAiAccounts()
+    {
+        const QString ini = newIni();
+        const QString key = QStringLiteral("sk-proj-Zx81-secret-key-value");
+        {
+            ProfileStore store(ini, &m_keychain);
+            QVERIFY(await(store.add(profile(QStringLiteral("Prod"), QStringLiteral("https://bm.example.com")),
+                                    kToken))
+                        .ok);
+            ServerProfile acme;
+            acme.name = QStringLiteral("Acme");
+            acme.kind = ProfileKind::OpenAiAccount;
+            acme.serverUrl = ProfileStore::defaultOpenAiUrl();
+            acme.caFile = QStringLiteral(BATCHMON_FIXTURES "/test-ca.pem"); // not for accounts: dropped
+            const ProfileResult added = await(store.add(acme, key));
+            QVERIFY2(added.ok, qPrintable(added.message));
+        }
+        ProfileStore store(ini, &m_keychain);
+        const ServerProfile acme = *store.profile(QStringLiteral("Acme"));
+        QCOMPARE(acme.kind, ProfileKind::OpenAiAccount);
+        QVERIFY(acme.isOpenAi());
+        QCOMPARE(acme.serverUrl, QUrl(QStringLiteral("https://api.openai.com/v1"))); // as entered, /v1 kept
+        QCOMPARE(acme.caFile, QString());
+        QCOMPARE(store.profile(QStringLiteral("Prod"))->kind, ProfileKind::BatchmonServer);
+        QCOMPARE(await(store.readToken(QStringLiteral("Acme"))).secret(), key);
+        QCOMPARE(await(m_keychain.readSecret(ProfileStore::credentialKey(QStringLiteral("Acme")))).secret(),
+                 key);
+
+        // On disk: the key nowhere, the kind only on the account (a server profile is written as before).
+        QFile file(ini);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        QVERIFY(!bytes.contains(key.toUtf8()));
+        QVERIFY(!bytes.contains("sk-"));
+        QSettings settings(ini, QSettings::IniFormat);
+        settings.beginGroup(QStringLiteral("servers"));
+        QCOMPARE(settings.beginReadArray(QStringLiteral("profiles")), 2);
+        settings.setArrayIndex(0);
+        QVERIFY(!settings.contains(QStringLiteral("kind")));
+        settings.setArrayIndex(1);
+        QCOMPARE(settings.value(QStringLiteral("kind")).toString(), QStringLiteral("openai"));
+        settings.endArray();
+        settings.endGroup();
+
+        // What an account's address and key must be, said in the account's words.
+        const auto refusal = [&store](const QString &url, bool allowHttp, const QString &secret) {
+            ServerProfile p;
+            p.name = QStringLiteral("Other");
+            p.kind = ProfileKind::OpenAiAccount;
+            p.serverUrl = QUrl(url);
+            p.allowInsecureHttp = allowHttp;
+            return await(store.add(p, secret)).message;
+        };
+        QVERIFY(refusal(QString(), false, key).startsWith(QStringLiteral("Enter the API base URL")));
+        QVERIFY(refusal(QStringLiteral("api.openai.com/v1"), false, key)
+                    .contains(QStringLiteral("must start with")));
+        QVERIFY(refusal(QStringLiteral("https://api.example.com/v1?x=1"), false, key)
+                    .contains(QStringLiteral("must not contain")));
+        QVERIFY(refusal(QStringLiteral("http://llm.example.com/v1"), false, key)
+                    .contains(QStringLiteral("would send the API key unencrypted")));
+        QVERIFY(refusal(QStringLiteral("https://api.openai.com/v1"), false, QStringLiteral(" "))
+                    .startsWith(QStringLiteral("Enter the OpenAI API key")));
+        QCOMPARE(store.profiles().size(), 2);
+        QCOMPARE(refusal(QStringLiteral("http://127.0.0.1:8080/v1"), false, key), QString()); // loopback
+        QCOMPARE(store.profiles().size(), 3);
+
+        // Each account has a store of its own, the same whatever the name's case.
+        const QString path = ProfileStore::openAiStorePath(QStringLiteral("Acme"));
+        QVERIFY2(path.contains(QStringLiteral("/openai/")) && path.endsWith(QStringLiteral(".sqlite")),
+                 qPrintable(path));
+        QCOMPARE(ProfileStore::openAiStorePath(QStringLiteral("ACME")), path);
+        QVERIFY(ProfileStore::openAiStorePath(QStringLiteral("Acme EU")) != path);
     }
 
     void caFiles()

@@ -217,21 +217,27 @@ private slots:
         QTest::keyClick(&d, Qt::Key_K, Qt::AltModifier);
         QCOMPARE(QApplication::focusWidget(), d.tokenEdit());
 
-        // A wrong key is explained in the account's words.
+        // The right key reads the account's batches.
         d.urlEdit()->setText(m_fake->baseUrl().toString());
         QCOMPARE(d.nameEdit()->text(), QStringLiteral("127.0.0.1")); // from the address, until typed
         d.nameEdit()->setText(QStringLiteral("Acme (dialog)"));
-        d.tokenEdit()->setText(kWrongKey);
-        QVERIFY(!runTest(d));
-        QVERIFY2(d.statusText().contains(QStringLiteral("refused the API key")), qPrintable(d.statusText()));
-        QVERIFY(!d.statusText().contains(kWrongKey));
-
-        // The right one reads the account's batches; Save stores the profile, the key in the keychain.
         d.tokenEdit()->setText(FakeOpenAi::apiKey());
         QVERIFY(runTest(d));
         QVERIFY2(d.statusText().contains(QStringLiteral("can read the account's batches (3 listed)")),
                  qPrintable(d.statusText()));
         screenshot(&d, QStringLiteral("openai-connect-dialog.png"));
+
+        // A wrong key is explained in the account's words, and never shown.
+        d.tokenEdit()->setText(kWrongKey);
+        QCOMPARE(d.testState(), ConnectDialog::TestState::NotTested);
+        QVERIFY(!runTest(d));
+        QVERIFY2(d.statusText().contains(QStringLiteral("refused the API key")), qPrintable(d.statusText()));
+        QVERIFY(!d.statusText().contains(kWrongKey));
+
+        // With the right key again and tested, Save stores the profile, the key in the keychain.
+        d.tokenEdit()->setText(FakeOpenAi::apiKey());
+        QCOMPARE(d.testState(), ConnectDialog::TestState::NotTested);
+        QVERIFY(runTest(d));
         QSignalSpy saved(&d, &ConnectDialog::saved);
         d.save();
         QTRY_COMPARE(saved.count(), 1);
