@@ -963,10 +963,6 @@ Die Batch-Verarbeitung ist in der Konfiguration deaktiviert, daher wird nichts �
         <translation>z. B. Produktion</translation>
     </message>
     <message>
-        <source>bm_…</source>
-        <translation>bm_…</translation>
-    </message>
-    <message>
         <source>Sh&amp;ow</source>
         <translation>&amp;Zeigen</translation>
     </message>
@@ -1137,6 +1133,94 @@ Die Batch-Verarbeitung ist in der Konfiguration deaktiviert, daher wird nichts �
     <message>
         <source>The test was stopped.</source>
         <translation>Der Test wurde gestoppt.</translation>
+    </message>
+    <message>
+        <source>batchmon se&amp;rver</source>
+        <translation>batchmon-Se&amp;rver</translation>
+    </message>
+    <message>
+        <source>Open&amp;AI account</source>
+        <translation>Open&amp;AI-Konto</translation>
+    </message>
+    <message>
+        <source>A batchmon-server that runs the pipeline; its administrator gives you the address and an API token.</source>
+        <translation>Ein batchmon-server, der die Pipeline betreibt; sein Administrator gibt Ihnen die Adresse und ein API-Token.</translation>
+    </message>
+    <message>
+        <source>An OpenAI organisation, watched by batchmon itself on this computer with the organisation&apos;s API key.</source>
+        <translation>Eine OpenAI-Organisation, die batchmon selbst auf diesem Computer mit dem API-Schlüssel der Organisation überwacht.</translation>
+    </message>
+    <message>
+        <source>Connect to:</source>
+        <translation>Verbinden mit:</translation>
+    </message>
+    <message>
+        <source>Reading the API key…</source>
+        <translation>API-Schlüssel wird gelesen…</translation>
+    </message>
+    <message>
+        <source>Edit OpenAI account profile</source>
+        <translation>Profil des OpenAI-Kontos bearbeiten</translation>
+    </message>
+    <message>
+        <source>Connect to an OpenAI account</source>
+        <translation>Mit einem OpenAI-Konto verbinden</translation>
+    </message>
+    <message>
+        <source>Monitors the organisation&apos;s batches directly — no batchmon-server needed. Costs are estimates at OpenAI&apos;s list prices.</source>
+        <translation>Überwacht die Batches der Organisation direkt — ohne batchmon-server. Die Kosten sind Schätzungen zu den Listenpreisen von OpenAI.</translation>
+    </message>
+    <message>
+        <source>API base &amp;URL:</source>
+        <translation>API-Basis-&amp;URL:</translation>
+    </message>
+    <message>
+        <source>API &amp;key:</source>
+        <translation>API-Sch&amp;lüssel:</translation>
+    </message>
+    <message>
+        <source>Hide the API key</source>
+        <translation>Den API-Schlüssel verbergen</translation>
+    </message>
+    <message>
+        <source>Show the API key as text</source>
+        <translation>Den API-Schlüssel als Text zeigen</translation>
+    </message>
+    <message>
+        <source>Keep the key for this session &amp;only</source>
+        <translation>Schlüssel nur für diese Sitzung &amp;behalten</translation>
+    </message>
+    <message>
+        <source>Over http the API key travels in clear text: anyone who can watch the network can read it and spend the account&apos;s money. Allow this only on a network you trust.</source>
+        <translation>Über http wird der API-Schlüssel im Klartext übertragen: wer das Netzwerk mitlesen kann, kann ihn lesen und das Geld des Kontos ausgeben. Erlauben Sie das nur in einem vertrauenswürdigen Netzwerk.</translation>
+    </message>
+    <message>
+        <source>Enter the OpenAI API key (it starts with “sk-”). Create one in the OpenAI dashboard under API keys.</source>
+        <translation>Geben Sie den OpenAI-API-Schlüssel ein (er beginnt mit „sk-“). Sie erstellen ihn im OpenAI-Dashboard unter „API keys“.</translation>
+    </message>
+    <message>
+        <source>The API base URL uses plain http to %1, so the API key would travel unencrypted. Use https, or tick “Allow unencrypted http” if the network is trusted.</source>
+        <translation>Die API-Basis-URL verwendet unverschlüsseltes http zu %1, der API-Schlüssel würde also unverschlüsselt übertragen. Verwenden Sie https, oder setzen Sie „Unverschlüsseltes http erlauben“, wenn das Netzwerk vertrauenswürdig ist.</translation>
+    </message>
+    <message>
+        <source>Reading the batches of the account at %1…</source>
+        <translation>Batches des Kontos bei %1 werden gelesen…</translation>
+    </message>
+    <message>
+        <source>Connected to %1: the API key works; the account has no batches yet.</source>
+        <translation>Verbunden mit %1: der API-Schlüssel funktioniert; das Konto hat noch keine Batches.</translation>
+    </message>
+    <message>
+        <source>Connected to %1: the API key can read the account&apos;s batches (%2 listed).</source>
+        <translation>Verbunden mit %1: der API-Schlüssel kann die Batches des Kontos lesen (%2 aufgelistet).</translation>
+    </message>
+    <message>
+        <source>more than %1</source>
+        <translation>mehr als %1</translation>
+    </message>
+    <message>
+        <source>You can keep the key for this session only and enter it again after a restart.</source>
+        <translation>Sie können den Schlüssel nur für diese Sitzung behalten und ihn nach einem Neustart erneut eingeben.</translation>
     </message>
 </context>
 <context>
@@ -2246,10 +2330,45 @@ verlangt (bis zu 120 s), und macht dann weiter.</translation>
     </message>
 </context>
 <context>
+    <name>batchmon::LocalSource</name>
+    <message>
+        <source>%1 refused the API key. Check that it was copied whole and has not been revoked, and that it may use the Batch and Files APIs; if needed, create a new key in the OpenAI dashboard under API keys and enter it in the profile. (%2)</source>
+        <translation>%1 hat den API-Schlüssel abgelehnt. Prüfen Sie, ob er vollständig kopiert und nicht widerrufen wurde und ob er die Batch- und Files-APIs verwenden darf; erstellen Sie bei Bedarf im OpenAI-Dashboard unter „API keys“ einen neuen Schlüssel und tragen Sie ihn im Profil ein. (%2)</translation>
+    </message>
+    <message>
+        <source>%1 answers, but has no Batch API at this address. Check the API base URL: for OpenAI it is https://api.openai.com/v1, with the /v1. (%2)</source>
+        <translation>%1 antwortet, hat unter dieser Adresse aber keine Batch-API. Prüfen Sie die API-Basis-URL: für OpenAI lautet sie https://api.openai.com/v1, mit dem /v1. (%2)</translation>
+    </message>
+    <message>
+        <source>OpenAI&apos;s rate limit refused the requests; batchmon tries again at the next check. (%1)</source>
+        <translation>Das Ratenlimit von OpenAI hat die Anfragen abgelehnt; batchmon versucht es bei der nächsten Prüfung erneut. (%1)</translation>
+    </message>
+    <message>
+        <source>The OpenAI account has no quota left: check its billing and usage limits. (%1)</source>
+        <translation>Das OpenAI-Konto hat kein Kontingent mehr: prüfen Sie seine Abrechnung und Nutzungslimits. (%1)</translation>
+    </message>
+    <message>
+        <source>Cannot read the account&apos;s batches from %1. Check the API base URL and the network connection; batchmon tries again at the next check. (%2)</source>
+        <translation>Die Batches des Kontos können nicht von %1 gelesen werden. Prüfen Sie die API-Basis-URL und die Netzwerkverbindung; batchmon versucht es bei der nächsten Prüfung erneut. (%2)</translation>
+    </message>
+    <message>
+        <source>%1 gave an answer batchmon does not understand. Check that the API base URL points to OpenAI&apos;s API or to a server compatible with its Batch API. (%2)</source>
+        <translation>%1 hat eine Antwort gegeben, die batchmon nicht versteht. Prüfen Sie, ob die API-Basis-URL auf die API von OpenAI oder auf einen mit ihrer Batch-API kompatiblen Server zeigt. (%2)</translation>
+    </message>
+</context>
+<context>
     <name>batchmon::LocalWorker</name>
     <message>
         <source>the local store is not open</source>
         <translation>der lokale Speicher ist nicht geöffnet</translation>
+    </message>
+    <message>
+        <source>The account&apos;s local store cannot be written (%1). Check that the folder is writable and the disk is not full.</source>
+        <translation>Der lokale Speicher des Kontos kann nicht geschrieben werden (%1). Prüfen Sie, ob der Ordner beschreibbar und die Festplatte nicht voll ist.</translation>
+    </message>
+    <message>
+        <source>batches of an OpenAI account can only be cancelled from batchmon</source>
+        <translation>Batches eines OpenAI-Kontos können in batchmon nur abgebrochen werden</translation>
     </message>
 </context>
 <context>
@@ -2361,10 +2480,6 @@ verlangt (bis zu 120 s), und macht dann weiter.</translation>
     <message>
         <source>About batchmon</source>
         <translation>Über batchmon</translation>
-    </message>
-    <message>
-        <source>&lt;h3&gt;batchmon %1&lt;/h3&gt;&lt;p&gt;Monitor and steer LLM batch-processing pipelines: batch jobs, queues, throughput, errors, cost and savings, with admin actions and alerts.&lt;/p&gt;&lt;p&gt;Data comes from a &lt;code&gt;batchmon-server&lt;/code&gt; (File ▸ Connect to a server…) or the built-in demo workspace. Server tokens are kept in the desktop&apos;s keychain.&lt;/p&gt;&lt;p&gt;Licensed under the GNU GPL, version 3 or later.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;batchmon %1&lt;/h3&gt;&lt;p&gt;Überwachen und steuern Sie LLM-Batch-Pipelines: Batch-Jobs, Warteschlangen, Durchsatz, Fehler, Kosten und Einsparungen, mit Admin-Aktionen und Alarmen.&lt;/p&gt;&lt;p&gt;Die Daten kommen von einem &lt;code&gt;batchmon-server&lt;/code&gt; (Datei ▸ Mit einem Server verbinden…) oder dem eingebauten Demo-Arbeitsbereich. Server-Tokens werden im Schlüsselbund des Desktops aufbewahrt.&lt;/p&gt;&lt;p&gt;Lizenziert unter der GNU GPL, Version 3 oder später.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>About &amp;Qt</source>
@@ -2590,6 +2705,38 @@ Nach %2 wurde nichts geschrieben.</translation>
         <source>The language changes when batchmon is started again.</source>
         <translation>Die Sprache wechselt beim nächsten Start von batchmon.</translation>
     </message>
+    <message>
+        <source>&lt;h3&gt;batchmon %1&lt;/h3&gt;&lt;p&gt;Monitor and steer LLM batch-processing pipelines: batch jobs, queues, throughput, errors, cost and savings, with admin actions and alerts.&lt;/p&gt;&lt;p&gt;Data comes from a &lt;code&gt;batchmon-server&lt;/code&gt; (File ▸ Connect to a server…), an OpenAI account watched directly, or the built-in demo workspace. Server tokens and API keys are kept in the desktop&apos;s keychain.&lt;/p&gt;&lt;p&gt;Licensed under the GNU GPL, version 3 or later.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;batchmon %1&lt;/h3&gt;&lt;p&gt;Überwachen und steuern Sie LLM-Batch-Pipelines: Batch-Jobs, Warteschlangen, Durchsatz, Fehler, Kosten und Einsparungen, mit Admin-Aktionen und Alarmen.&lt;/p&gt;&lt;p&gt;Die Daten kommen von einem &lt;code&gt;batchmon-server&lt;/code&gt; (Datei ▸ Mit einem Server verbinden…), einem direkt überwachten OpenAI-Konto oder dem eingebauten Demo-Arbeitsbereich. Server-Tokens und API-Schlüssel werden im Schlüsselbund des Desktops aufbewahrt.&lt;/p&gt;&lt;p&gt;Lizenziert unter der GNU GPL, Version 3 oder später.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>The API key of “%1” cannot be read: %2</source>
+        <translation>Der API-Schlüssel von „%1“ kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;OpenAI account %1&lt;/b&gt; — %2 · watched directly by batchmon; costs are estimates at list prices</source>
+        <translation>&lt;b&gt;OpenAI-Konto %1&lt;/b&gt; — %2 · direkt von batchmon überwacht; die Kosten sind Schätzungen zu Listenpreisen</translation>
+    </message>
+    <message>
+        <source>The account&apos;s batches are kept in %1.</source>
+        <translation>Die Batches des Kontos werden in %1 aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>Not for an OpenAI account&apos;s batches: batchmon watches them as the account runs them, and can only cancel them. Retry a batch where it was made.</source>
+        <translation>Nicht für die Batches eines OpenAI-Kontos: batchmon verfolgt sie, wie das Konto sie ausführt, und kann sie nur abbrechen. Wiederholen Sie einen Batch dort, wo er erstellt wurde.</translation>
+    </message>
+    <message>
+        <source>The OpenAI account “%1” cannot be opened</source>
+        <translation>Das OpenAI-Konto „%1“ kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>%1
+
+Check that the folder is writable, or remove the file: it is filled again from the account.</source>
+        <translation>%1
+
+Prüfen Sie, ob der Ordner beschreibbar ist, oder entfernen Sie die Datei: sie wird aus dem Konto neu gefüllt.</translation>
+    </message>
 </context>
 <context>
     <name>batchmon::MemoryCredentialStore</name>
@@ -2762,13 +2909,41 @@ Nach %2 wurde nichts geschrieben.</translation>
         <source>The settings file %1 is damaged. Move it away and add the profiles again.</source>
         <translation>Die Einstellungsdatei %1 ist beschädigt. Verschieben Sie sie und fügen Sie die Profile erneut hinzu.</translation>
     </message>
+    <message>
+        <source>Enter the API base URL: %1 for OpenAI, or the address of an OpenAI-compatible server.</source>
+        <translation>Geben Sie die API-Basis-URL ein: %1 für OpenAI oder die Adresse eines OpenAI-kompatiblen Servers.</translation>
+    </message>
+    <message>
+        <source>The API base URL must start with https:// (or http://), for example %1.</source>
+        <translation>Die API-Basis-URL muss mit https:// (oder http://) beginnen, zum Beispiel %1.</translation>
+    </message>
+    <message>
+        <source>The API base URL has no host name. Enter it as %1.</source>
+        <translation>Die API-Basis-URL hat keinen Hostnamen. Geben Sie sie als %1 ein.</translation>
+    </message>
+    <message>
+        <source>Leave the user name and password out of the API base URL; the API key goes in the key field.</source>
+        <translation>Lassen Sie Benutzername und Passwort aus der API-Basis-URL weg; der API-Schlüssel gehört in das Schlüsselfeld.</translation>
+    </message>
+    <message>
+        <source>The API base URL must not contain &quot;?&quot; or &quot;#&quot;. Enter the part before /batches, for example %1.</source>
+        <translation>Die API-Basis-URL darf kein „?“ oder „#“ enthalten. Geben Sie den Teil vor /batches ein, zum Beispiel %1.</translation>
+    </message>
+    <message>
+        <source>The API base URL uses plain http, which would send the API key unencrypted over the network. Use https, or allow unencrypted http if the network is trusted.</source>
+        <translation>Die API-Basis-URL verwendet unverschlüsseltes http, wodurch der API-Schlüssel unverschlüsselt über das Netzwerk gesendet würde. Verwenden Sie https, oder erlauben Sie unverschlüsseltes http, wenn das Netzwerk vertrauenswürdig ist.</translation>
+    </message>
+    <message>
+        <source>Enter the OpenAI API key (it starts with &quot;sk-&quot;). Create one in the OpenAI dashboard under API keys; it needs access to the Batch and Files APIs.</source>
+        <translation>Geben Sie den OpenAI-API-Schlüssel ein (er beginnt mit „sk-“). Sie erstellen ihn im OpenAI-Dashboard unter „API keys“; er braucht Zugriff auf die Batch- und Files-APIs.</translation>
+    </message>
+    <message>
+        <source>The profile was not saved because its API key could not be stored. %1</source>
+        <translation>Das Profil wurde nicht gespeichert, weil sein API-Schlüssel nicht abgelegt werden konnte. %1</translation>
+    </message>
 </context>
 <context>
     <name>batchmon::ProfilesDialog</name>
-    <message>
-        <source>No server profiles yet: batchmon shows the demo workspace. Choose Add… to connect to a batchmon-server.</source>
-        <translation>Noch keine Serverprofile: batchmon zeigt den Demo-Arbeitsbereich. Wählen Sie Hinzufügen…, um sich mit einem batchmon-server zu verbinden.</translation>
-    </message>
     <message>
         <source>&amp;Add…</source>
         <translation>&amp;Hinzufügen…</translation>
@@ -2800,6 +2975,18 @@ Nach %2 wurde nichts geschrieben.</translation>
     <message>
         <source>Remove the profile “%1”? Its token is deleted from this computer&apos;s keychain; the server and its data are not affected.</source>
         <translation>Das Profil „%1“ entfernen? Sein Token wird aus dem Schlüsselbund dieses Computers gelöscht; der Server und seine Daten sind nicht betroffen.</translation>
+    </message>
+    <message>
+        <source>No connection profiles yet: batchmon shows the demo workspace. Choose Add… to connect to a batchmon-server or an OpenAI account.</source>
+        <translation>Noch keine Verbindungsprofile: batchmon zeigt den Demo-Arbeitsbereich. Wählen Sie „Hinzufügen…“, um sich mit einem batchmon-server oder einem OpenAI-Konto zu verbinden.</translation>
+    </message>
+    <message>
+        <source>%1 — OpenAI account, %2</source>
+        <translation>%1 — OpenAI-Konto, %2</translation>
+    </message>
+    <message>
+        <source>Remove the profile “%1”? Its API key is deleted from this computer&apos;s keychain; the OpenAI account and its batches are not affected.</source>
+        <translation>Das Profil „%1“ entfernen? Sein API-Schlüssel wird aus dem Schlüsselbund dieses Computers gelöscht; das OpenAI-Konto und seine Batches bleiben unberührt.</translation>
     </message>
 </context>
 <context>
