@@ -237,7 +237,6 @@ void LocalWorker::collect(bool checkAll)
         qWarning("OpenAI collector: %s", qPrintable(report.error->message));
         setProblem(LocalSource::explainOpenAiError(*report.error, m_options.openAi->baseUrl),
                    report.error->kind == ProviderError::Kind::Unauthorized);
-        advance(now);
         if (report.imported > 0)
             emit dataChanged();
         return;
@@ -311,11 +310,19 @@ void LocalWorker::tick()
     if (!m_pipeline)
         return;
     const QDateTime now = m_options.clock();
-    if (m_openAi && (!m_nextCollect.isValid() || now >= m_nextCollect))
-        collect(false);
-    else
+    if (!m_openAi) {
         advance(now);
-    if (m_openAi)
+        return;
+    }
+    if (!m_nextCollect.isValid() || now >= m_nextCollect) {
+        collect(false);
+    } else if (m_problem.isEmpty()) {
+        advance(now);
+    }
+    // While the account cannot be read (a refused key, no network), only the minute's collect tries
+    // again: polling every batch in flight would fail the same way, each call waiting for its timeout.
+    // The clock catches up at the next successful collect.
+    if (m_problem.isEmpty())
         checkCancelling(now);
 }
 

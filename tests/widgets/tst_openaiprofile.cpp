@@ -14,6 +14,7 @@
 #include "Session.h"
 #include "credentials/MemoryCredentialStore.h"
 #include "openai/OpenAiProvider.h"
+#include "source/LocalSource.h"
 
 #include <QAction>
 #include <QApplication>
@@ -30,6 +31,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -348,6 +350,11 @@ private slots:
         QVERIFY(view->sourceProblem().isEmpty());
         QVERIFY(!view->warning()->isVisible());
         screenshot(&window, QStringLiteral("openai-dashboard-1280x800.png"));
+        if (!qEnvironmentVariableIsEmpty("BATCHMON_SCREENSHOT_DIR")) {
+            view->chartTabs()->setCurrentIndex(1); // the error breakdown
+            screenshot(&window, QStringLiteral("openai-dashboard-errors-1280x800.png"));
+            view->chartTabs()->setCurrentIndex(0);
+        }
 
         // Retry, pause, resume and priority make no sense for the account's batches: off, with why.
         table->selectRow(rowOf(table, m_failing));
@@ -390,6 +397,39 @@ private slots:
         for (const QString &message : loggedMessages())
             QVERIFY2(!message.contains(FakeOpenAi::apiKey()), qPrintable(message));
         QVERIFY(loggedMessages().size() >= logBefore.size());
+    }
+
+    void tryNowClearsAPassingProblem()
+    {
+        // The collector on its own: a rate limit at open is said, and "Try now" reads the account again.
+        LocalSourceOptions options;
+        options.databasePath = m_dir.filePath(QStringLiteral("try-now.sqlite"));
+        options.actor = QStringLiteral("Try now");
+        OpenAiSettings settings;
+        settings.baseUrl = m_fake->baseUrl();
+        settings.apiKey = FakeOpenAi::apiKey();
+        settings.maxRateLimitWaitMs = 0; // said at once rather than waited out
+        options.openAi = settings;
+        m_fake->rateLimitNext(1);
+        LocalSource source(options);
+        QSignalSpy problems(&source, &LocalSource::collectorProblem);
+        QSignalSpy opened(&source, &LocalSource::opened);
+        source.open();
+        QVERIFY(opened.wait(10000));
+        QTRY_COMPARE_WITH_TIMEOUT(problems.count(), 1, 10000);
+        QVERIFY2(problems.first().first().toString().contains(QStringLiteral("rate limit")),
+                 qPrintable(problems.first().first().toString()));
+        QCOMPARE(problems.first().at(1).toBool(), false); // not the key's fault
+        QCOMPARE(source.collectorProblemText(), problems.first().first().toString());
+        source.collectNow();
+        QTRY_COMPARE_WITH_TIMEOUT(problems.count(), 2, 10000);
+        QCOMPARE(problems.last().first().toString(), QString());
+        const auto snapshot = await(source.fetchMonitoring(MonitoringQuery{}));
+        QVERIFY(snapshot.ok());
+        QCOMPARE(snapshot.value().pagination->total, 1); // the batch made in the last day
+        const auto identity = await(source.fetchIdentity());
+        QCOMPARE(identity.value().name, QStringLiteral("Try now"));
+        QCOMPARE(identity.value().role, Role::Admin);
     }
 
     void wrongKeyIsExplained()
