@@ -4,13 +4,12 @@
 #include "AlertNotifier.h"
 #include "ApiService.h"
 #include "HttpAdapter.h"
-#include "PipelineLeader.h"
+#include "PipelineRunner.h"
 #include "ServerConfig.h"
 #include "domain/AlertRules.h"
 #include "openai/OpenAiProvider.h"
 #include "pipeline/Pipeline.h"
 #include "pipeline/SimulatedProvider.h"
-#include "store/AlertRecorder.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -19,11 +18,13 @@
 #include <QSocketNotifier>
 #include <QSslKey>
 #include <QTextStream>
+#include <QThread>
 #include <QTimer>
 
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include <fcntl.h>
@@ -202,18 +203,6 @@ int main(int argc, char *argv[])
     if (parser.isSet(collect) && providerName != QLatin1String("openai"))
         return fail(
             QStringLiteral("--collect lists an OpenAI account's batches: it needs --provider openai"));
-    std::unique_ptr<Provider> provider;
-    std::unique_ptr<SimulatedWorkload> workload;
-    if (providerName == QLatin1String("simulated")) {
-        provider = std::make_unique<SimulatedProvider>(parser.value(seed).toULongLong());
-        workload = std::make_unique<SimulatedWorkload>(parser.value(seed).toULongLong());
-    } else if (providerName == QLatin1String("openai")) {
-        auto openAi = OpenAiSettings::fromEnvironment(QProcessEnvironment::systemEnvironment());
-        if (const auto *error = std::get_if<QString>(&openAi))
-            return fail(*error);
-        provider = std::make_unique<OpenAiProvider>(std::get<OpenAiSettings>(openAi));
-    }
-    std::unique_ptr<Pipeline> pipeline;
     AdminStore admin(*db.value());
     auto stored = admin.batchConfig(cfg.batch);
     if (!stored)
@@ -221,42 +210,45 @@ int main(int argc, char *argv[])
     auto settings = PipelineSettings::from(stored.value());
     if (const auto *error = std::get_if<QString>(&settings))
         return fail(QStringLiteral("the stored configuration: ") + *error);
-    if (workload)
-        pipeline = std::make_unique<Pipeline>(*db.value(), *provider, *workload,
-                                              std::get<PipelineSettings>(settings));
-    else if (provider)
-        pipeline = std::make_unique<Pipeline>(*db.value(), *provider, std::get<PipelineSettings>(settings));
-    PipelineLeader leader(*db.value());
-    const int backfillDays = parser.value(backfill).toInt();
-    // Exactly one process of those sharing a database runs the pipeline; the first to lead a new
-    // store writes its history.
-    auto lead = [&]() -> bool {
-        if (!pipeline)
-            return false;
-        const bool was = leader.isLeader();
-        if (!leader.acquire())
-            return false;
-        if (!was) {
-            std::printf("batchmon-server: running the pipeline\n");
-            std::fflush(stdout);
-            const PipelineSettings live = pipeline->settings();
-            const QDateTime now = QDateTime::currentDateTimeUtc();
-            if (auto clock = pipeline->clock(); workload && clock && !clock.value()) {
-                pipeline->setSettings(PipelineSettings::backfill(live));
-                pipeline->startAt(now.addDays(-backfillDays));
-                for (QDateTime t = pipeline->clock().value().value_or(now); t < now; t = t.addDays(1))
-                    pipeline->advanceTo(std::min(t.addDays(1), now));
-                pipeline->setSettings(live);
-            }
-        }
-        return true;
-    };
-    lead();
+
+    PipelineRunner::Options runnerOptions;
+    runnerOptions.settings = std::get<PipelineSettings>(settings);
+    runnerOptions.backfillDays = parser.value(backfill).toInt();
+    runnerOptions.collect = parser.isSet(collect);
+    runnerOptions.alertDefaults = alertDefaultsFor(cfg.batch);
+    runnerOptions.configDefaults = cfg.batch;
+    if (providerName == QLatin1String("simulated")) {
+        runnerOptions.provider = std::make_unique<SimulatedProvider>(parser.value(seed).toULongLong());
+        runnerOptions.workload = std::make_unique<SimulatedWorkload>(parser.value(seed).toULongLong());
+    } else if (providerName == QLatin1String("openai")) {
+        auto openAi = OpenAiSettings::fromEnvironment(QProcessEnvironment::systemEnvironment());
+        if (const auto *error = std::get_if<QString>(&openAi))
+            return fail(*error);
+        if (cfg.databaseUrl.contains(QLatin1String(":memory:")))
+            return fail(
+                QStringLiteral("--provider openai runs the pipeline on a connection of its own: "
+                               "BATCHMON_DATABASE must be a file or PostgreSQL, not sqlite::memory:"));
+        runnerOptions.provider = std::make_unique<OpenAiProvider>(std::get<OpenAiSettings>(openAi));
+    }
+    const qint64 enqueuedTokenLimit =
+        runnerOptions.provider ? runnerOptions.provider->enqueuedTokenLimit() : 0;
+    // Exactly one process of those sharing a database runs the pipeline (PipelineLeader). The simulated
+    // one runs here and writes a new store's history before the server listens; one that waits on the
+    // network runs on a thread and connection of its own, so the API answers while it waits.
+    const bool threaded = providerName == QLatin1String("openai");
+    std::unique_ptr<PipelineRunner> runner;
+    QThread pipelineThread;
+    pipelineThread.setObjectName(QStringLiteral("pipeline"));
+    if (runnerOptions.provider) {
+        runner = std::make_unique<PipelineRunner>(std::move(runnerOptions));
+        if (!threaded)
+            runner->startOn(*db.value());
+    }
 
     TokenStore tokens(*db.value());
     RateLimiter limiter(cfg.rateLimitPerMinute);
     ServiceContext context;
-    context.enqueuedTokenLimit = provider ? provider->enqueuedTokenLimit() : 0;
+    context.enqueuedTokenLimit = enqueuedTokenLimit;
     context.configDefaults = cfg.batch;
     // BATCH_ALERT_THRESHOLD_* are the rules' defaults until an admin sets them (docs/api.md §12.8).
     context.alertDefaults = alertDefaultsFor(cfg.batch);
@@ -266,9 +258,9 @@ int main(int argc, char *argv[])
             return *error;
         return std::nullopt;
     };
-    context.configChanged = [&pipeline](const BatchConfig &c) {
-        if (pipeline)
-            pipeline->setSettings(std::get<PipelineSettings>(PipelineSettings::from(c)));
+    context.configChanged = [&runner](const BatchConfig &c) {
+        if (runner) // in the runner's thread, between its ticks
+            QMetaObject::invokeMethod(runner.get(), [r = runner.get(), c] { r->setConfig(c); });
     };
     ApiService service(*db.value(), tokens, limiter, context);
     HttpAdapter server([&service](const HttpRequest &r) { return service.handle(r); });
@@ -304,7 +296,7 @@ int main(int argc, char *argv[])
     // Retention of the audit log and resolved alert events, also without a pipeline (which purges
     // jobs, audit and events itself).
     QTimer retention;
-    if (!pipeline) {
+    if (!runner) {
         QObject::connect(&retention, &QTimer::timeout, [&admin, &cfg] {
             const auto config = admin.batchConfig(cfg.batch);
             const qint64 days =
@@ -323,52 +315,34 @@ int main(int argc, char *argv[])
     // memory are written and the store is closed, rather than the process dying mid-write.
     quitOnSignals(app);
 
-    // The leader evaluates the alert rules after each status check and notifies in the background.
-    AlertRecorder alertRecorder(*db.value());
-    AlertNotifier notifier;
-    QTimer ticker;
-    QDateTime lastCollect;
-    const bool collecting = parser.isSet(collect);
-    if (pipeline) {
-        QObject::connect(&ticker, &QTimer::timeout, [&] {
-            if (!lead())
-                return;
-            const QDateTime now = QDateTime::currentDateTimeUtc();
-            // The account's batches made elsewhere: at the first tick, then every status check.
-            if (collecting && (!lastCollect.isValid() ||
-                               lastCollect.msecsTo(now) >= pipeline->settings().statusIntervalMs)) {
-                lastCollect = now;
-                const auto c = pipeline->collect(now);
-                if (!c)
-                    qWarning("collector: %s", qPrintable(c.error().message));
-                else if (c.value().error)
-                    qWarning("collector: %s", qPrintable(c.value().error->message));
-                if (c && c.value().imported > 0) {
-                    std::printf("batchmon-server: imported %d batches made outside batchmon\n",
-                                c.value().imported);
-                    std::fflush(stdout);
-                    service.invalidate();
-                }
-            }
-            const auto r = pipeline->advanceTo(now);
-            if (!r) {
-                qWarning("pipeline: %s", qPrintable(r.error().message));
-                return;
-            }
-            if (r.value().created || r.value().submitted || r.value().updated || r.value().purged ||
-                r.value().requeued)
-                service.invalidate();
-            if (!r.value().statusCheckedAt)
-                return;
-            const auto alerts =
-                alertRecorder.recordAt(*r.value().statusCheckedAt, context.alertDefaults, cfg.batch);
-            if (!alerts) {
-                qWarning("alerts: %s", qPrintable(alerts.error().message));
-                return;
-            }
-            notifier.notify(alerts.value().notify, alerts.value().config);
-        });
-        ticker.start(5000);
+    if (runner) {
+        QObject::connect(runner.get(), &PipelineRunner::changed, &app, [&service] { service.invalidate(); });
+        if (threaded) {
+            QObject::connect(runner.get(), &PipelineRunner::failed, &app, [](const QString &message) {
+                err() << "batchmon-server: the pipeline cannot open the store: " << message << Qt::endl;
+                QCoreApplication::exit(1);
+            });
+            runner->moveToThread(&pipelineThread);
+            const QString url = cfg.databaseUrl;
+            QObject::connect(&pipelineThread, &QThread::started, runner.get(),
+                             [r = runner.get(), url] { r->startOwn(url); });
+            pipelineThread.start();
+        }
     }
-    return app.exec();
+    const int code = app.exec();
+    if (threaded && runner) {
+        // The runner and its connection are destroyed in its thread; a call to the provider still
+        // waiting ends within its timeout, but a stop does not wait that long.
+        QMetaObject::invokeMethod(runner.get(), [r = runner.release()] {
+            delete r;
+            QThread::currentThread()->quit();
+        });
+        if (!pipelineThread.wait(QDeadlineTimer(10000))) {
+            err() << "batchmon-server: the pipeline is still waiting for the provider; stopping without it"
+                  << Qt::endl;
+            service.flushAudit();
+            std::_Exit(code);
+        }
+    }
+    return code;
 }

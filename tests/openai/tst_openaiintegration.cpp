@@ -12,11 +12,13 @@
 #include "pipeline/Pipeline.h"
 #include "store/JobActions.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -399,6 +401,32 @@ private slots:
                  JobStatus::Completed);
         QCOMPARE(fake.callCount(QStringLiteral("GET /v1/files/{id}/content")),
                  1); // the output file; no errors
+    }
+
+    void apiAnswersWhileTheProviderHangs()
+    {
+        // A provider that accepts the connection and never answers: the pipeline waits on its own
+        // thread, and the API goes on answering; a stop does not wait for the provider either.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        QTemporaryDir dir;
+        Server server(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("store.db")));
+        const QString admin = server.addToken(QStringLiteral("alice"), QStringLiteral("admin"));
+        server.setEnvironment(QStringLiteral("OPENAI_API_KEY"), FakeOpenAi::apiKey());
+        server.setEnvironment(QStringLiteral("OPENAI_BASE_URL"),
+                              QStringLiteral("http://127.0.0.1:%1/v1").arg(silent.serverPort()));
+        QVERIFY(server.start(
+            {QStringLiteral("--provider"), QStringLiteral("openai"), QStringLiteral("--collect")}));
+        QVERIFY(QTest::qWaitFor([&silent] { return silent.hasPendingConnections(); }, 15000)); // it asked
+        QNetworkAccessManager nam;
+        QElapsedTimer answered;
+        answered.start();
+        const Reply who =
+            http(nam, "GET",
+                 server.url().resolved(QUrl(QStringLiteral("/api/admin/batch-monitoring/whoami"))), admin);
+        QCOMPARE(who.status, 200);
+        QVERIFY2(answered.elapsed() < 3000, qPrintable(QString::number(answered.elapsed())));
+        QCOMPARE(server.stop(), 0);
     }
 
     void collectorImports250OnceAcrossRestarts()

@@ -140,7 +140,12 @@ PipelineSettings settings()
 struct Fixture
 {
     QTemporaryDir dir;
-    std::unique_ptr<Database> db = openTestStore(QStringLiteral("sqlite"), dir);
+    /// SQLite, or the PostgreSQL of tools/dev test for the _postgres entry (BATCHMON_TEST_BACKEND).
+    std::unique_ptr<Database> db =
+        openTestStore(qEnvironmentVariable("BATCHMON_TEST_BACKEND") == QLatin1String("postgres")
+                          ? QStringLiteral("postgres")
+                          : QStringLiteral("sqlite"),
+                      dir);
     ScriptedProvider provider;
     std::unique_ptr<Pipeline> pipeline = std::make_unique<Pipeline>(*db, provider, settings());
     RequestStore store{*db};
