@@ -348,6 +348,11 @@ int runExportCommand(int argc, char *argv[])
                                                "(File > Connect to a server) or give a URL.")
                               : ExportText::tr("Profiles: %1.").arg(names.join(QStringLiteral(", ")))));
     }
+    if (profile->isOpenAi())
+        return fail(
+            ExportText::tr("\"%1\" is an OpenAI account profile, whose batches the app collects while "
+                           "it shows them: open the profile in the app and use File > Export there.")
+                .arg(profile->name));
     // Over SSH the keychain (Secret Service on the session's D-Bus) is out of reach, so the environment's
     // token comes first, as for a URL source; the profile still gives the address and CA file.
     QString token = qEnvironmentVariable("BATCHMON_TOKEN").trimmed();

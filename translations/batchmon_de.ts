@@ -1953,6 +1953,10 @@ verlangt (bis zu 120 s), und macht dann weiter.</translation>
         <source>Check the token saved for profile &quot;%1&quot; in the app (File &gt; Connect to a server), or set BATCHMON_TOKEN.</source>
         <translation>Prüfen Sie das für das Profil „%1“ gespeicherte Token in der App (Datei &gt; Mit einem Server verbinden) oder setzen Sie BATCHMON_TOKEN.</translation>
     </message>
+    <message>
+        <source>&quot;%1&quot; is an OpenAI account profile, whose batches the app collects while it shows them: open the profile in the app and use File &gt; Export there.</source>
+        <translation>„%1“ ist das Profil eines OpenAI-Kontos, dessen Batches die App sammelt, während sie es anzeigt: öffnen Sie das Profil in der App und verwenden Sie dort Datei &gt; Exportieren.</translation>
+    </message>
 </context>
 <context>
     <name>batchmon::ExportWriter</name>

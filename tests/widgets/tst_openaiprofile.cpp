@@ -412,6 +412,7 @@ private slots:
         options.openAi = settings;
         m_fake->rateLimitNext(1);
         LocalSource source(options);
+        QVERIFY(source.isOpenAi());
         QSignalSpy problems(&source, &LocalSource::collectorProblem);
         QSignalSpy opened(&source, &LocalSource::opened);
         source.open();
