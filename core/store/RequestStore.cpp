@@ -138,9 +138,10 @@ StoreResult<RequestStore::Submitted> RequestStore::submit(const QList<IntakeRequ
 
 StoreResult<QList<WaitingGroup>> RequestStore::waitingGroups()
 {
-    auto q = m_db.exec(QStringLiteral("SELECT job_type, model, url, COUNT(*), MIN(received_at) FROM batch_requests"
-                                      " WHERE job_id IS NULL GROUP BY job_type, model, url"
-                                      " ORDER BY job_type, model, url"));
+    auto q =
+        m_db.exec(QStringLiteral("SELECT job_type, model, url, COUNT(*), MIN(received_at) FROM batch_requests"
+                                 " WHERE job_id IS NULL GROUP BY job_type, model, url"
+                                 " ORDER BY job_type, model, url"));
     if (!q)
         return q.error();
     QList<WaitingGroup> groups;

@@ -33,10 +33,9 @@ inline std::unique_ptr<batchmon::Database> openTestStore(const QString &backend,
         auto wipe = Database::open(url);
         if (!wipe)
             qFatal("%s", qPrintable(wipe.error().message));
-        for (const char *table :
-             {"jobs", "job_errors", "job_timeline", "rollups", "error_rollups", "status_counts", "counters",
-              "settings", "alert_events", "audit_log", "api_tokens", "batch_requests", "imported_batches",
-              "schema_version"})
+        for (const char *table : {"jobs", "job_errors", "job_timeline", "rollups", "error_rollups",
+                                  "status_counts", "counters", "settings", "alert_events", "audit_log",
+                                  "api_tokens", "batch_requests", "imported_batches", "schema_version"})
             wipe.value()->exec(QStringLiteral("DROP TABLE IF EXISTS %1").arg(QLatin1String(table)));
     } else {
         url = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("store.db"));
