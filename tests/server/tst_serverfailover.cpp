@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Two batchmon-server processes on one real PostgreSQL database: both serve the API, exactly one
 // runs the pipeline, and when it is killed the other takes over within 10 s.
+#include "../store/StoreTestSupport.h"
 #include "ServerProcess.h"
 #include "store/Database.h"
 
@@ -41,10 +42,7 @@ private slots:
             // A fresh database: the previous tests' tables go.
             auto db = Database::open(url);
             QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : db.error().message));
-            for (const char *table :
-                 {"jobs", "job_errors", "job_timeline", "rollups", "error_rollups", "status_counts",
-                  "counters", "settings", "alert_events", "audit_log", "api_tokens", "schema_version"})
-                db.value()->exec(QStringLiteral("DROP TABLE IF EXISTS %1").arg(QLatin1String(table)));
+            dropStoreTables(*db.value());
         }
         Server first(url);
         Server second(url);

@@ -19,6 +19,15 @@ inline QString postgresTestUrl()
     return qEnvironmentVariable("BATCHMON_TEST_POSTGRES");
 }
 
+/// Drops every table of the store (and its schema version), for a fresh store on a shared PostgreSQL.
+inline void dropStoreTables(batchmon::Database &db)
+{
+    for (const char *table : {"jobs", "job_errors", "job_timeline", "rollups", "error_rollups",
+                              "status_counts", "counters", "settings", "alert_events", "audit_log",
+                              "api_tokens", "batch_requests", "imported_batches", "schema_version"})
+        db.exec(QStringLiteral("DROP TABLE IF EXISTS %1").arg(QLatin1String(table)));
+}
+
 /// A store on `backend` ("sqlite" or "postgres"), empty. A PostgreSQL store drops every table first.
 inline std::unique_ptr<batchmon::Database> openTestStore(const QString &backend, QTemporaryDir &dir)
 {
@@ -33,10 +42,7 @@ inline std::unique_ptr<batchmon::Database> openTestStore(const QString &backend,
         auto wipe = Database::open(url);
         if (!wipe)
             qFatal("%s", qPrintable(wipe.error().message));
-        for (const char *table : {"jobs", "job_errors", "job_timeline", "rollups", "error_rollups",
-                                  "status_counts", "counters", "settings", "alert_events", "audit_log",
-                                  "api_tokens", "batch_requests", "imported_batches", "schema_version"})
-            wipe.value()->exec(QStringLiteral("DROP TABLE IF EXISTS %1").arg(QLatin1String(table)));
+        dropStoreTables(*wipe.value());
     } else {
         url = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("store.db"));
     }
