@@ -259,12 +259,11 @@ StoreResult<TickReport> Pipeline::checkNow(const QDateTime &now, bool cancelling
         if (!clockValue)
             return clockValue.error();
         qint64 target = now.toMSecsSinceEpoch();
-        const std::optional<qint64> before =
-            clockValue.value() ? std::optional<qint64>(clockValue.value()->toMSecsSinceEpoch())
-                               : std::nullopt;
-        if (before)
-            target = std::max(target, *before);
-        auto loaded = loadAll(before.value_or(target));
+        // Plain values, not an optional: GCC's -O3 sees an optional<qint64> here as maybe uninitialised.
+        const bool hadClock = clockValue.value().has_value();
+        const qint64 before = hadClock ? clockValue.value()->toMSecsSinceEpoch() : target;
+        target = std::max(target, before);
+        auto loaded = loadAll(before);
         if (!loaded)
             return loaded.error();
         if (cancellingOnly) {
@@ -278,7 +277,7 @@ StoreResult<TickReport> Pipeline::checkNow(const QDateTime &now, bool cancelling
         if (cancellingOnly)
             return report; // the other jobs' schedule goes on from where the clock stands
         report.statusCheckedAt = at(target);
-        if (before && nextMultiple(*before, kDayMs) <= target) {
+        if (hadClock && nextMultiple(before, kDayMs) <= target) {
             if (auto p = purge(target, report); !p)
                 return p.error();
         }
