@@ -5,6 +5,7 @@
 #include "OpenAiJson.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
@@ -294,6 +295,16 @@ Result<QString, ProviderError> OpenAiProvider::submit(const BatchSubmission &bat
     auto created = call(creating, "POST", QStringLiteral("/batches"), {}, "application/json",
                         QJsonDocument(create).toJson(QJsonDocument::Compact));
     if (!created) {
+        if (created.error().kind == ProviderError::Kind::Unavailable) {
+            // A 5xx, a timeout or a dropped connection may come after the server made the batch: look
+            // for one reading this file before anything is sent again (a second batch would run and
+            // bill the same requests twice).
+            const auto made = batchReading(fileId);
+            if (!made)
+                return created.error(); // not known either way: the file stays, the next tick retries
+            if (!made.value().isEmpty())
+                return made.value();
+        }
         deleteFileQuietly(fileId); // no batch will read it
         return created.error();
     }
@@ -301,6 +312,23 @@ Result<QString, ProviderError> OpenAiProvider::submit(const BatchSubmission &bat
     if (batchId.isEmpty())
         return otherError(QStringLiteral("%1: the answer has no batch id").arg(creating));
     return batchId;
+}
+
+Result<QString, ProviderError> OpenAiProvider::batchReading(const QString &fileId)
+{
+    // The newest batches come first, and this one, if made, was made a moment ago.
+    const QString what = QStringLiteral("looking for a batch made from file %1").arg(fileId);
+    auto answer = call(what, "GET", QStringLiteral("/batches"), "limit=100", {}, {});
+    if (!answer)
+        return answer.error();
+    const QJsonArray data =
+        QJsonDocument::fromJson(answer.value().body).object().value(QStringLiteral("data")).toArray();
+    for (const QJsonValue &value : data) {
+        const auto batch = openai::batchFromJson(value.toObject(), 0);
+        if (batch && batch.value().inputFileId == fileId)
+            return batch.value().status.batchId;
+    }
+    return QString();
 }
 
 void OpenAiProvider::deleteFileQuietly(const QString &fileId)

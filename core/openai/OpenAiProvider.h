@@ -100,6 +100,8 @@ private:
     std::optional<ProviderError> readFile(const QString &fileId, const QString &what,
                                           ProviderBatchStatus &status);
     void deleteFileQuietly(const QString &fileId);
+    /// The id of the batch made from input file `fileId` among the newest 100, "" when there is none.
+    Result<QString, ProviderError> batchReading(const QString &fileId);
 
     OpenAiSettings m_settings;
     ModelPrices m_prices;

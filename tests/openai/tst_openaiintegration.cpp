@@ -376,6 +376,27 @@ private slots:
         QVERIFY(fake.callCount(QStringLiteral("POST /v1/batches")) >= 2);
     }
 
+    void aBatchMadeDespiteAnErrorIsNotMadeTwice()
+    {
+        // The server makes the batch, then answers 500: the provider finds the batch reading its file and
+        // goes on with it, rather than leaving it to run unseen beside a second one.
+        FakeOpenAi fake;
+        QTemporaryDir dir;
+        auto db = Database::open(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("s.db")));
+        QVERIFY(db);
+        submit(*db.value(), 10, QStringLiteral("dup"));
+        OpenAiProvider provider(providerSettings(fake));
+        auto pipeline = pipelineOn(*db.value(), provider);
+        fake.failAfterCreatingNext(1);
+        run(*pipeline, 6);
+        QCOMPARE(fake.callCount(QStringLiteral("POST /v1/batches")), 1);
+        QCOMPARE(fake.callCount(QStringLiteral("POST /v1/files")), 1);
+        const StoredJob job = JobStore(*db.value()).find(QStringLiteral("batch-job-1")).value().value();
+        QCOMPARE(job.job.status, JobStatus::Completed);
+        QCOMPARE(job.job.completedCount, 10);
+        QCOMPARE(fake.batchIds(), QStringList{job.job.batchId.value()});
+    }
+
     void finishedBatchFilesAreReadOnce()
     {
         // Status checks every minute, results every ten: the checks in between see the batch finished

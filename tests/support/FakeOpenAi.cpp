@@ -501,6 +501,7 @@ public:
 
     int rateLimitedRequests = 0;
     int retryAfterSeconds = 1;
+    int failAfterCreating = 0;
     qint64 tokenLimit = -1;
     bool autoAdvance = true;
 
@@ -1081,8 +1082,22 @@ Reply FakeOpenAi::State::handle(const Request &request)
                                      {QStringLiteral("object"), QStringLiteral("file")},
                                      {QStringLiteral("deleted"), true}});
     }
-    case Route::CreateBatch:
-        return createBatch(request);
+    case Route::CreateBatch: {
+        Reply created = createBatch(request);
+        if (created.status == 200 && failAfterCreating > 0) {
+            --failAfterCreating;
+            return jsonReply(
+                QJsonObject{{QStringLiteral("error"),
+                             QJsonObject{{QStringLiteral("message"),
+                                          QStringLiteral("The server had an error while processing "
+                                                         "your request.")},
+                                         {QStringLiteral("type"), QStringLiteral("server_error")},
+                                         {QStringLiteral("param"), QJsonValue::Null},
+                                         {QStringLiteral("code"), QJsonValue::Null}}}},
+                500);
+        }
+        return created;
+    }
     case Route::ListBatches:
         return listBatches(request);
     case Route::GetBatch:
@@ -1189,6 +1204,12 @@ void FakeOpenAi::rateLimitNext(int requests, int retryAfterSeconds)
     QMutexLocker locker(&m_state->mutex);
     m_state->rateLimitedRequests = std::max(0, requests);
     m_state->retryAfterSeconds = retryAfterSeconds;
+}
+
+void FakeOpenAi::failAfterCreatingNext(int requests)
+{
+    QMutexLocker locker(&m_state->mutex);
+    m_state->failAfterCreating = std::max(0, requests);
 }
 
 void FakeOpenAi::setEnqueuedTokenLimit(qint64 tokens)

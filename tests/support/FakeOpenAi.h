@@ -83,6 +83,9 @@ public:
     // Knobs
     /// The next `requests` requests, whatever the route and key, get 429 with `retry-after`.
     void rateLimitNext(int requests, int retryAfterSeconds = 1);
+    /// The next `requests` POST /v1/batches create their batch and then answer 500, as a server that
+    /// failed (or a connection that dropped) after it made the batch.
+    void failAfterCreatingNext(int requests);
     /// The enqueued-token limit; negative (the default): unlimited.
     void setEnqueuedTokenLimit(qint64 tokens);
     /// The next GET /v1/batches/{id} of that batch makes it `expired` (if it has not ended by then).
