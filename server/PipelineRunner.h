@@ -42,6 +42,9 @@ public:
     explicit PipelineRunner(Options options);
     ~PipelineRunner() override;
 
+    /// From any thread: the provider's calls in progress and to come fail at once (stopping).
+    void closeProvider() { m_options.provider->close(); }
+
     /// Runs over `db` (the caller's, on this thread) and leads at once (the backfill, if any, is done
     /// when this returns).
     void startOn(Database &db);

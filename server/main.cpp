@@ -332,9 +332,12 @@ int main(int argc, char *argv[])
     const int code = app.exec();
     if (threaded && runner) {
         // The runner and its connection are destroyed in its thread; a call to the provider still
-        // waiting ends within its timeout, but a stop does not wait that long.
-        QMetaObject::invokeMethod(runner.get(), [r = runner.release()] {
-            delete r;
+        // waiting ends now, and a stop waits no more than 10 s for the tick to finish.
+        runner->closeProvider();
+        // The pointer first: in one call, release() could be evaluated before get().
+        PipelineRunner *running = runner.release();
+        QMetaObject::invokeMethod(running, [running] {
+            delete running;
             QThread::currentThread()->quit();
         });
         if (!pipelineThread.wait(QDeadlineTimer(10000))) {

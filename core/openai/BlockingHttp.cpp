@@ -214,6 +214,13 @@ BlockingHttp::~BlockingHttp()
     m_thread.wait();
 }
 
+void BlockingHttp::close()
+{
+    BlockingHttpWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker, [worker] { worker->shutdown(); }, Qt::QueuedConnection);
+}
+
 BlockingHttpResponse BlockingHttp::send(const QByteArray &method, const QUrl &url, const HttpHeaders &headers,
                                         const QByteArray &body, int timeoutMs, QIODevice *sink)
 {

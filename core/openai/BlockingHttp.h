@@ -69,6 +69,9 @@ public:
      */
     BlockingHttpResponse send(const QByteArray &method, const QUrl &url, const HttpHeaders &headers,
                               const QByteArray &body, int timeoutMs, QIODevice *sink = nullptr);
+    /// From any thread: aborts the calls in flight and answers every later one at once with a network
+    /// error, so nobody waits on it any more (closing).
+    void close();
 
 private:
     QThread m_thread;

@@ -197,6 +197,13 @@ Result<BlockingHttpResponse, ProviderError> OpenAiProvider::call(const QString &
     qint64 waitedMs = 0;
     int attempt = 0;
     for (;;) {
+        {
+            std::lock_guard<std::mutex> lock(m_closingMutex);
+            if (m_closing)
+                return ProviderError{ProviderError::Kind::Unavailable,
+                                     QStringLiteral("%1: not sent, batchmon is closing").arg(what),
+                                     std::nullopt};
+        }
         BlockingHttpResponse response =
             m_http->send(method, url, headers, body, m_settings.requestTimeoutMs, sink);
         if (!response.ok()) {
@@ -223,7 +230,11 @@ Result<BlockingHttpResponse, ProviderError> OpenAiProvider::call(const QString &
                     error.message += QStringLiteral(" (gave up after waiting %1 s)").arg(waitedMs / 1000.0);
                 return scrubbed(error);
             }
-            QThread::msleep(static_cast<unsigned long>(waitMs));
+            {
+                std::unique_lock<std::mutex> lock(m_closingMutex);
+                m_closingChanged.wait_for(lock, std::chrono::milliseconds(waitMs),
+                                          [this] { return m_closing; });
+            }
             waitedMs += waitMs;
             ++attempt;
             continue;
@@ -233,6 +244,16 @@ Result<BlockingHttpResponse, ProviderError> OpenAiProvider::call(const QString &
             retryAfterSeconds = int((*asked + 999) / 1000);
         return scrubbed(openai::errorForStatus(what, response.status, response.body, retryAfterSeconds));
     }
+}
+
+void OpenAiProvider::close()
+{
+    {
+        std::lock_guard<std::mutex> lock(m_closingMutex);
+        m_closing = true;
+    }
+    m_closingChanged.notify_all();
+    m_http->close();
 }
 
 Result<QString, ProviderError> OpenAiProvider::submit(const BatchSubmission &batch, const QDateTime &now)

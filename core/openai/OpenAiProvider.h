@@ -9,7 +9,9 @@
 #include <QString>
 #include <QUrl>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <variant>
 
@@ -69,6 +71,8 @@ public:
     /// endpoint with metadata batchmon_job, job_type and model. A submission without requests, or with
     /// requests for more than one endpoint, is Kind::Other.
     Result<QString, ProviderError> submit(const BatchSubmission &batch, const QDateTime &now) override;
+    /// Ends the call in progress (also a wait for a rate limit) and fails every later one at once.
+    void close() override;
     /// The Batch object; for a finished batch (other than one refused at validation) also every line of
     /// its output and error files, and the counts and tokens taken from them.
     Result<ProviderBatchStatus, ProviderError> poll(const SubmittedBatch &batch,
@@ -106,6 +110,9 @@ private:
     OpenAiSettings m_settings;
     ModelPrices m_prices;
     std::unique_ptr<BlockingHttp> m_http;
+    std::mutex m_closingMutex;
+    std::condition_variable m_closingChanged; ///< wakes a wait for a rate limit
+    bool m_closing = false;                   ///< guarded by m_closingMutex
     /// The last few finished batches with their outcomes: a status check between result ticks asks
     /// for a finished batch again, and its result files (up to hundreds of MB) are read once.
     QList<ProviderBatchStatus> m_finished;

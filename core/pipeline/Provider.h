@@ -153,6 +153,10 @@ public:
     /// Synchronous price of `model`; nullopt for a model the provider does not know.
     virtual std::optional<ModelPrice> price(const QString &model) const = 0;
 
+    /// Stops waiting, from any thread: a call in progress and every later one fail at once (Unavailable).
+    /// For closing the app or stopping the server while the provider is slow to answer.
+    virtual void close() {}
+
     /// Whether the provider sends the requests themselves (BatchSubmission::requests), so the pipeline
     /// must batch the intake's requests rather than counts.
     virtual bool sendsRequests() const { return false; }

@@ -34,6 +34,9 @@ LocalSource::LocalSource(LocalSourceOptions options, QObject *parent)
 
 LocalSource::~LocalSource()
 {
+    // A call to an OpenAI account still waiting would hold the thread (and the window closing) up to its
+    // timeout: it ends now.
+    m_worker->closeProvider();
     m_thread.quit();
     m_thread.wait();
 }

@@ -24,6 +24,14 @@ public:
     explicit LocalWorker(LocalSourceOptions options);
     ~LocalWorker() override;
 
+    /// From any thread: the OpenAI account's calls in progress and to come fail at once, so that the
+    /// worker thread can stop without waiting for the network.
+    void closeProvider()
+    {
+        if (m_openAi)
+            m_openAi->close();
+    }
+
     /// Opens the store, backfills a new one, starts the live ticks. OpenAI mode: no backfill; the first
     /// collect follows at once.
     void open();

@@ -10,6 +10,7 @@
 #include "openai/OpenAiProvider.h"
 #include "pipeline/ModelPrices.h"
 #include "pipeline/Pipeline.h"
+#include "source/LocalSource.h"
 #include "store/JobActions.h"
 
 #include <QElapsedTimer>
@@ -447,7 +448,35 @@ private slots:
                  server.url().resolved(QUrl(QStringLiteral("/api/admin/batch-monitoring/whoami"))), admin);
         QCOMPARE(who.status, 200);
         QVERIFY2(answered.elapsed() < 3000, qPrintable(QString::number(answered.elapsed())));
+        // The stop ends the waiting call (Provider::close) rather than waiting for its timeout.
+        QElapsedTimer stopping;
+        stopping.start();
         QCOMPARE(server.stop(), 0);
+        QVERIFY2(stopping.elapsed() < 5000, qPrintable(QString::number(stopping.elapsed())));
+        QVERIFY(!server.output().contains("still waiting"));
+    }
+
+    void appClosesWhileTheProviderHangs()
+    {
+        // The app's OpenAI account: closing it (switching profiles, quitting) while a call waits for an
+        // account that never answers does not wait for the call's timeout.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        QTemporaryDir dir;
+        LocalSourceOptions options;
+        options.databasePath = dir.filePath(QStringLiteral("account.sqlite"));
+        OpenAiSettings account;
+        account.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(silent.serverPort()));
+        account.apiKey = FakeOpenAi::apiKey();
+        account.requestTimeoutMs = 60'000;
+        options.openAi = account;
+        auto source = std::make_unique<LocalSource>(options);
+        source->open();
+        QVERIFY(QTest::qWaitFor([&silent] { return silent.hasPendingConnections(); }, 15000)); // it asked
+        QElapsedTimer closing;
+        closing.start();
+        source.reset();
+        QVERIFY2(closing.elapsed() < 3000, qPrintable(QString::number(closing.elapsed())));
     }
 
     void collectorImports250OnceAcrossRestarts()
