@@ -2329,8 +2329,8 @@ verlangt (bis zu 120 s), und macht dann weiter.</translation>
 <context>
     <name>batchmon::KeychainCredentialStore</name>
     <message>
-        <source>No system keychain is available (is gnome-keyring or KWallet running?). The token is kept for this session only and must be entered again after restart.</source>
-        <translation>Kein Schlüsselbund des Systems verfügbar (läuft gnome-keyring oder KWallet?). Das Token wird nur für diese Sitzung behalten und muss nach einem Neustart erneut eingegeben werden.</translation>
+        <source>No system keychain is available (is gnome-keyring or KWallet running?). The token or API key is kept for this session only and must be entered again after restart.</source>
+        <translation>Kein Schlüsselbund des Systems verfügbar (läuft gnome-keyring oder KWallet?). Das Token bzw. der API-Schlüssel wird nur für diese Sitzung behalten und muss nach einem Neustart erneut eingegeben werden.</translation>
     </message>
 </context>
 <context>
@@ -2745,8 +2745,8 @@ Prüfen Sie, ob der Ordner beschreibbar ist, oder entfernen Sie die Datei: sie w
 <context>
     <name>batchmon::MemoryCredentialStore</name>
     <message>
-        <source>Tokens are kept for this session only and must be entered again after restart.</source>
-        <translation>Tokens werden nur für diese Sitzung behalten und müssen nach einem Neustart erneut eingegeben werden.</translation>
+        <source>Tokens and API keys are kept for this session only and must be entered again after restart.</source>
+        <translation>Tokens und API-Schlüssel werden nur für diese Sitzung behalten und müssen nach einem Neustart erneut eingegeben werden.</translation>
     </message>
 </context>
 <context>

@@ -74,8 +74,8 @@ KeychainCredentialStore::KeychainCredentialStore(const QString &service, QObject
     : CredentialStore(parent), m_service(service)
 {
     m_session.setPersistenceNote(tr("No system keychain is available (is gnome-keyring or KWallet running?). "
-                                    "The token is kept for this session only and must be entered again "
-                                    "after restart."));
+                                    "The token or API key is kept for this session only and must be entered "
+                                    "again after restart."));
 }
 
 KeychainCredentialStore::~KeychainCredentialStore() = default;

@@ -5,7 +5,8 @@ namespace batchmon {
 
 MemoryCredentialStore::MemoryCredentialStore(QObject *parent)
     : CredentialStore(parent),
-      m_note(tr("Tokens are kept for this session only and must be entered again after restart."))
+      m_note(tr("Tokens and API keys are kept for this session only and must be entered again after "
+                "restart."))
 {}
 
 MemoryCredentialStore::~MemoryCredentialStore() = default;

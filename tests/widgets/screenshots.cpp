@@ -105,6 +105,14 @@ int main(int argc, char *argv[])
             window.resize(1280, 800);
             QTest::qWait(200);
             save(&window, out.filePath(QStringLiteral("dashboard-demo-1280x800-%1.png").arg(language)));
+            // And the connect dialog in its OpenAI mode, whose labels change with the kind.
+            MemoryCredentialStore credentials;
+            ProfileStore dialogProfiles(tmp.filePath(QStringLiteral("connect.ini")), &credentials);
+            ConnectDialog dialog(&dialogProfiles);
+            dialog.setKind(ProfileKind::OpenAiAccount);
+            dialog.show();
+            QTest::qWait(200);
+            save(&dialog, out.filePath(QStringLiteral("connect-dialog-openai-%1.png").arg(language)));
             return 0;
         }
         for (const bool dark : {false, true}) {
