@@ -382,7 +382,8 @@ std::optional<ProviderError> OpenAiProvider::readFile(const QString &fileId, con
 }
 
 Result<ProviderBatchStatus, ProviderError> OpenAiProvider::statusOf(const QByteArray &batchJson,
-                                                                    const QString &what, qint64 requestCount)
+                                                                    const QString &what, qint64 requestCount,
+                                                                    bool needsOutcomes)
 {
     auto parsed = openai::parseBatch(batchJson, requestCount);
     if (!parsed)
@@ -404,6 +405,42 @@ Result<ProviderBatchStatus, ProviderError> OpenAiProvider::statusOf(const QByteA
                 status.errorCounts[openai::batchExpiredCode()] += missing;
             }
         }
+        return status;
+    }
+    if (!needsOutcomes && batch.usage) {
+        // A batch batchmon has no requests of: its counts and tokens are in the object; only the error
+        // file is read, for the codes of what failed (the output file can be hundreds of MB).
+        const qint64 completed = status.completedCount;
+        if (!batch.errorFileId.isEmpty()) {
+            if (auto error = readFile(
+                    batch.errorFileId,
+                    QStringLiteral("downloading the error file of batch %1").arg(status.batchId), status))
+                return *error;
+        }
+        status.failedCount = 0;
+        status.errorCounts.clear();
+        for (const RequestOutcome &line : std::as_const(status.outcomes)) {
+            if (line.failed) {
+                ++status.failedCount;
+                ++status.errorCounts[line.errorCode];
+            }
+        }
+        status.outcomes.clear();
+        status.completedCount =
+            std::clamp<qint64>(completed, 0, std::max<qint64>(0, requests - status.failedCount));
+        if (status.status == JobStatus::Expired) {
+            // As applyOutcomes(): what has no line did not run before the window closed.
+            const qint64 missing = requests - status.completedCount - status.failedCount;
+            if (missing > 0) {
+                status.failedCount += missing;
+                status.errorCounts[openai::batchExpiredCode()] += missing;
+            }
+            status.batchError = openai::batchExpiredCode();
+        }
+        status.inputTokens = batch.usage->input;
+        status.outputTokens = batch.usage->output;
+        status.completedInputTokens = status.inputTokens; // failed requests are not billed
+        status.completedOutputTokens = status.outputTokens;
         return status;
     }
     if (!batch.outputFileId.isEmpty()) {
@@ -434,7 +471,7 @@ Result<ProviderBatchStatus, ProviderError> OpenAiProvider::poll(const SubmittedB
     auto answer = call(what, "GET", QStringLiteral("/batches/") + segment(batch.batchId), {}, {}, {});
     if (!answer)
         return answer.error();
-    auto status = statusOf(answer.value().body, what, batch.submission.requestCount);
+    auto status = statusOf(answer.value().body, what, batch.submission.requestCount, batch.needsOutcomes);
     if (status && isFinished(status.value().status)) {
         m_finished.append(status.value());
         while (m_finished.size() > kFinishedKept)
@@ -456,7 +493,7 @@ Result<ProviderBatchStatus, ProviderError> OpenAiProvider::cancel(const Submitte
             return poll(batch, now);
         return answer.error();
     }
-    return statusOf(answer.value().body, what, batch.submission.requestCount);
+    return statusOf(answer.value().body, what, batch.submission.requestCount, batch.needsOutcomes);
 }
 
 Result<BatchPage, ProviderError> OpenAiProvider::listBatches(const QString &after, int limit)

@@ -98,8 +98,10 @@ private:
     QUrl urlFor(const QString &path, const QByteArray &query) const;
     /// A message can quote the server, which could quote the key: never let it through.
     ProviderError scrubbed(ProviderError error) const;
+    /// The batch's status; a finished one's counts from its files (`needsOutcomes` false and the batch
+    /// reporting usage: from the object and the error file only, with no outcomes).
     Result<ProviderBatchStatus, ProviderError> statusOf(const QByteArray &batchJson, const QString &what,
-                                                        qint64 requestCount);
+                                                        qint64 requestCount, bool needsOutcomes = true);
     /// Reads the file into `status.outcomes` (streamed through a temporary file).
     std::optional<ProviderError> readFile(const QString &fileId, const QString &what,
                                           ProviderBatchStatus &status);

@@ -44,7 +44,8 @@ SubmittedBatch submittedBatch(const StoredJob &s)
              s.estimatedInputTokens,
              {}},
             s.submittedAt.value_or(s.job.createdAt),
-            s.cancelRequestedAt};
+            s.cancelRequestedAt,
+            true};
 }
 
 } // namespace
@@ -451,7 +452,8 @@ StoreResult<Done> Pipeline::poll(qint64 atMs, bool processResults, TickReport &r
     for (int i = 0; i < m_flying.size(); ++i) {
         const StoredJob before = m_flying.at(i);
         StoredJob s = before;
-        const SubmittedBatch batch = submittedBatch(s);
+        SubmittedBatch batch = submittedBatch(s);
+        batch.needsOutcomes = !m_importedJobs.contains(s.job.id);
         auto status = m_provider.poll(batch, at(atMs));
         if (!status)
             continue; // the provider is not answering about this batch now; the next poll asks again

@@ -44,6 +44,10 @@ struct SubmittedBatch
     BatchSubmission submission;
     QDateTime submittedAt;
     std::optional<QDateTime> cancelRequestedAt;
+    /// Whether a finished batch's per-request outcomes are wanted. Not for a batch imported from the
+    /// account (batchmon has none of its requests): its counts, error codes and tokens are enough, and
+    /// a provider may then skip reading its output file (OpenAI's: up to hundreds of MB).
+    bool needsOutcomes = true;
 };
 
 /// What became of one request of a finished batch (a line of its output or error file).

@@ -479,6 +479,39 @@ private slots:
         QVERIFY2(closing.elapsed() < 3000, qPrintable(QString::number(closing.elapsed())));
     }
 
+    void importedBatchesReadOnlyTheirErrorFile()
+    {
+        // batchmon has none of an imported batch's requests: its counts and tokens come from the Batch
+        // object, the failures' codes from the error file, and the output file is not downloaded.
+        FakeOpenAi fake;
+        const QString id = fake.addExistingBatch(QStringLiteral("/v1/chat/completions"),
+                                                 QStringLiteral("gpt-4o-mini"), 20, 18, 2);
+        QTemporaryDir dir;
+        auto db = Database::open(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("s.db")));
+        QVERIFY(db);
+        OpenAiProvider provider(providerSettings(fake));
+        auto pipeline = pipelineOn(*db.value(), provider);
+        QVERIFY(pipeline->collect(m_clock));
+        run(*pipeline, 2);
+        const StoredJob job = JobStore(*db.value()).find(QStringLiteral("batch-job-1")).value().value();
+        QCOMPARE(job.job.batchId, std::optional<QString>(id));
+        QCOMPARE(job.job.status, JobStatus::Completed);
+        QCOMPARE(job.job.requestCount, 20);
+        QCOMPARE(job.job.completedCount, 18);
+        QCOMPARE(job.job.failedCount, 2);
+        QCOMPARE(job.errorCounts.size(), 1);
+        QCOMPARE(job.errorCounts.first(), 2);
+        QVERIFY(job.errorCounts.firstKey() != QLatin1String("unknown"));
+        const QJsonObject usage = fake.batch(id).value(QStringLiteral("usage")).toObject();
+        QCOMPARE(job.job.inputTokens, usage.value(QStringLiteral("input_tokens")).toInteger());
+        QCOMPARE(job.job.outputTokens, usage.value(QStringLiteral("output_tokens")).toInteger());
+        QVERIFY(job.job.costEstimate.micros() > 0);
+        QCOMPARE(fake.callCount(QStringLiteral("GET /v1/files/{id}/content")), 1);
+        QCOMPARE(
+            fake.fileContent(fake.batch(id).value(QStringLiteral("error_file_id")).toString()).count('\n'),
+            2);
+    }
+
     void collectorImports250OnceAcrossRestarts()
     {
         FakeOpenAi fake;
