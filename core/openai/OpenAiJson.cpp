@@ -237,6 +237,7 @@ Result<BatchObject, QString> batchFromJson(const QJsonObject &object, qint64 req
     }
     const QJsonObject counts = object.value(QLatin1String("request_counts")).toObject();
     batch.totalRequests = count(counts, QLatin1String("total"));
+    batch.status.totalRequests = batch.totalRequests;
     batch.inputFileId = text(object, QLatin1String("input_file_id"));
     batch.outputFileId = text(object, QLatin1String("output_file_id"));
     batch.errorFileId = text(object, QLatin1String("error_file_id"));

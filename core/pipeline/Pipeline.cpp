@@ -519,6 +519,10 @@ StoreResult<Done> Pipeline::poll(qint64 atMs, bool processResults, TickReport &r
             continue;
         const JobStatus previous = s.job.status;
         s.job.status = next;
+        // A batch imported while validating was listed with no requests yet: the provider counts them now.
+        if (m_importedJobs.contains(s.job.id))
+            s.job.requestCount =
+                std::max({s.job.requestCount, p.totalRequests, p.completedCount + p.failedCount});
         s.job.completedCount = p.completedCount;
         s.job.failedCount = p.failedCount;
         s.errorCounts = p.errorCounts;

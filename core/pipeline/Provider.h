@@ -70,8 +70,11 @@ struct ProviderBatchStatus
     JobStatus status = JobStatus::Validating; ///< validating … cancelled; never pending or paused
     qint64 completedCount = 0;                ///< requests with a successful response so far
     qint64 failedCount = 0;                   ///< requests with an error so far
-    QMap<QString, qint64> errorCounts;        ///< failed requests by error code; sums to failedCount
-    qint64 inputTokens = 0;                   ///< billed usage of every request processed so far
+    /// The batch's number of requests as the provider counts them (OpenAI: `request_counts.total`, 0
+    /// while validating); 0 when it does not say. The pipeline takes it for a batch it did not send.
+    qint64 totalRequests = 0;
+    QMap<QString, qint64> errorCounts; ///< failed requests by error code; sums to failedCount
+    qint64 inputTokens = 0;            ///< billed usage of every request processed so far
     qint64 outputTokens = 0;
     qint64 completedInputTokens = 0; ///< the part of that usage spent on completed requests
     qint64 completedOutputTokens = 0;

@@ -353,6 +353,36 @@ private slots:
         QCOMPARE(count.value().value(1).toLongLong(), 251);
     }
 
+    void anImportedBatchTakesItsRequestCountWhenKnown()
+    {
+        // Listed while validating, with no requests counted yet; finished later with 13.
+        Fixture f;
+        ListedBatch b;
+        b.batchId = QStringLiteral("batch_ext");
+        b.endpoint = QStringLiteral("/v1/chat/completions");
+        b.jobType = QStringLiteral("chat_completions");
+        b.status = JobStatus::Validating;
+        b.requestCount = 0;
+        b.createdAt = kStart.addSecs(-60);
+        f.provider.account.append(b);
+        f.provider.batches.insert(b.batchId, {{}, ProviderBatchStatus{}});
+        ProviderBatchStatus &s = f.provider.batches[b.batchId].status;
+        s.batchId = b.batchId;
+        s.status = JobStatus::Completed;
+        s.totalRequests = 13;
+        s.completedCount = 10;
+        s.failedCount = 3;
+        s.errorCounts = {{QStringLiteral("server_error"), 3}};
+        s.finishedAt = kStart;
+        QVERIFY(f.pipeline->collect(kStart));
+        f.advanceMinutes(2);
+        const auto job = f.jobs.find(QStringLiteral("batch-job-1")).value().value();
+        QCOMPARE(job.job.status, JobStatus::Completed);
+        QCOMPARE(job.job.requestCount, 13);
+        QCOMPARE(job.job.completedCount, 10);
+        QCOMPARE(job.job.failedCount, 3);
+    }
+
     void importedBatchesAreNeverTimedOut()
     {
         Fixture f;
