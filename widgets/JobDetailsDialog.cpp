@@ -108,7 +108,7 @@ void JobDetailsDialog::display(const Job &j)
                  .arg(locale.toString(j.requestCount), locale.toString(j.completedCount),
                       locale.toString(j.failedCount));
     lines << tr("Cost %1 · %2 input and %3 output tokens")
-                 .arg(formatDollars(j.costEstimate, locale), locale.toString(j.inputTokens),
+                 .arg(formatDollars(j.costEstimate, locale).toHtmlEscaped(), locale.toString(j.inputTokens),
                       locale.toString(j.outputTokens));
     lines << tr("Created %1 · started %2 · finished %3%4")
                  .arg(time(j.createdAt), time(j.startedAt), time(j.completedAt),

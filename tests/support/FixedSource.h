@@ -43,7 +43,11 @@ public:
     {
         return ready<Identity>(Identity{QStringLiteral("tester"), Role::Admin});
     }
-    QFuture<ApiResult<Job>> fetchJob(const QString &) override { return ready<Job>(unsupported()); }
+    std::optional<Job> job; ///< what fetchJob answers, whatever the id
+    QFuture<ApiResult<Job>> fetchJob(const QString &) override
+    {
+        return job ? ready<Job>(*job) : ready<Job>(unsupported());
+    }
     QFuture<ApiResult<Job>> retryJob(const QString &) override { return ready<Job>(unsupported()); }
     QFuture<ApiResult<Job>> cancelJob(const QString &) override { return ready<Job>(unsupported()); }
     QFuture<ApiResult<Job>> pauseJob(const QString &) override { return ready<Job>(unsupported()); }

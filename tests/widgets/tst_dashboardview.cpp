@@ -7,6 +7,7 @@
 #include "ConfigPanel.h"
 #include "DashboardView.h"
 #include "FixedSource.h"
+#include "JobDetailsDialog.h"
 #include "JobTableModel.h"
 #include "MetricCard.h"
 #include "Session.h"
@@ -18,6 +19,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
+#include <QTextDocument>
 #include <cmath>
 
 using namespace batchmon;
@@ -111,6 +113,31 @@ class TestDashboardView : public QObject
     Q_OBJECT
 
 private slots:
+    void jobDetailsShowACostUnderACent()
+    {
+        // "<$0.01" in rich text was read as a tag: the cost, the tokens and the line break vanished.
+        FixedSource source;
+        Job j;
+        j.id = QStringLiteral("batch-job-4");
+        j.status = JobStatus::Completed;
+        j.jobType = QStringLiteral("summaries");
+        j.requestCount = 20;
+        j.completedCount = 20;
+        j.createdAt = QDateTime(QDate(2026, 11, 29), QTime(9, 0), Qt::UTC);
+        j.costEstimate = Money::fromMicros(4000);
+        j.inputTokens = 399;
+        j.outputTokens = 133;
+        source.job = j;
+        JobDetailsDialog details(&source, j.id);
+        QSignalSpy loaded(&details, &JobDetailsDialog::loaded);
+        QVERIFY(loaded.count() > 0 || loaded.wait(5000));
+        QTextDocument shown;
+        shown.setHtml(details.summaryText());
+        QVERIFY2(
+            shown.toPlainText().contains(QStringLiteral("Cost <$0.01 · 399 input and 133 output tokens\n")),
+            qPrintable(shown.toPlainText()));
+    }
+
     void initTestCase() { QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates)); }
 
     void cardsAndChartsShowTheSnapshot()
