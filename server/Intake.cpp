@@ -158,7 +158,7 @@ QJsonObject encode(const StoredRequest &r)
                                                       {QStringLiteral("message"), optional(r.errorMessage)}});
     else
         o.insert(QStringLiteral("error"), QJsonValue::Null);
-    if (r.inputTokens || r.outputTokens)
+    if (r.inputTokens.value_or(0) > 0 || r.outputTokens.value_or(0) > 0)
         o.insert(QStringLiteral("usage"),
                  QJsonObject{{QStringLiteral("inputTokens"), r.inputTokens.value_or(0)},
                              {QStringLiteral("outputTokens"), r.outputTokens.value_or(0)}});

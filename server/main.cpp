@@ -228,6 +228,20 @@ int main(int argc, char *argv[])
             return fail(
                 QStringLiteral("--provider openai runs the pipeline on a connection of its own: "
                                "BATCHMON_DATABASE must be a file or PostgreSQL, not sqlite::memory:"));
+        // The key checked at start, as the app's Test connection does: a refused key stops the server here
+        // rather than in a log line at the first batch. An API that cannot be reached now may be later.
+        OpenAiSettings probeSettings = std::get<OpenAiSettings>(openAi);
+        probeSettings.requestTimeoutMs = 10'000;
+        probeSettings.maxRateLimitWaitMs = 0;
+        OpenAiProvider probe(probeSettings);
+        if (const auto listed = probe.listBatches(QString(), 1); !listed) {
+            if (listed.error().kind == ProviderError::Kind::Unauthorized)
+                return fail(
+                    listed.error().message +
+                    QStringLiteral(" — set OPENAI_API_KEY or OPENAI_API_KEY_FILE to a key of the account"));
+            err() << "batchmon-server: warning: " << listed.error().message
+                  << " — the pipeline keeps trying at every tick" << Qt::endl;
+        }
         runnerOptions.provider = std::make_unique<OpenAiProvider>(std::get<OpenAiSettings>(openAi));
     }
     const qint64 enqueuedTokenLimit =

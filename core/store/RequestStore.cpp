@@ -110,8 +110,8 @@ StoreResult<RequestStore::Submitted> RequestStore::submit(const QList<IntakeRequ
             if (existing.value()) {
                 if (!existing.value()->request.sameContent(r))
                     return StoreError{StoreError::Kind::Conflict,
-                                      QStringLiteral("custom_id \"%1\" was submitted before with other "
-                                                     "content; a custom_id names one request for good")
+                                      QStringLiteral("customId \"%1\" was submitted before with other "
+                                                     "content; a customId names one request for good")
                                           .arg(r.customId)};
                 out.requests.append(*existing.value());
                 continue;

@@ -19,6 +19,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -456,6 +457,28 @@ private slots:
         QVERIFY(!server.output().contains("still waiting"));
     }
 
+    void aRefusedKeyStopsTheServerAtStart()
+    {
+        FakeOpenAi fake;
+        QTemporaryDir dir;
+        Server server(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("store.db")));
+        QProcess p;
+        QProcessEnvironment env = server.environment();
+        env.insert(QStringLiteral("OPENAI_API_KEY"), QStringLiteral("sk-wrong-key-123456"));
+        env.insert(QStringLiteral("OPENAI_BASE_URL"), fake.baseUrl().toString());
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(BATCHMON_SERVER_BINARY),
+                {QStringLiteral("--provider"), QStringLiteral("openai"), QStringLiteral("--listen"),
+                 QStringLiteral("127.0.0.1:0")});
+        QVERIFY(QTest::qWaitFor([&p] { return p.state() == QProcess::NotRunning; }, 30000));
+        QCOMPARE(p.exitCode(), 2);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("refused the key")) &&
+                     err.contains(QStringLiteral("OPENAI_API_KEY")),
+                 qPrintable(err));
+        QVERIFY2(!err.contains(QStringLiteral("sk-wrong-key-123456")), qPrintable(err)); // never the key
+    }
+
     void appClosesWhileTheProviderHangs()
     {
         // The app's OpenAI account: closing it (switching profiles, quitting) while a call waits for an
@@ -535,19 +558,20 @@ private slots:
             const int listsBefore = fake.callCount(QStringLiteral("GET /v1/batches"));
             QVERIFY(server.start(
                 {QStringLiteral("--provider"), QStringLiteral("openai"), QStringLiteral("--collect")}));
-            QVERIFY2(
-                QTest::qWaitFor(
-                    [&] { return fake.callCount(QStringLiteral("GET /v1/batches")) > listsBefore; }, 30000),
-                server.output().constData());
+            QVERIFY2(QTest::qWaitFor(
+                         [&] { return fake.callCount(QStringLiteral("GET /v1/batches")) > listsBefore + 1; },
+                         30000),
+                     server.output().constData());
             if (run == 0) {
                 QVERIFY2(
                     QTest::qWaitFor([&] { return server.output().contains("imported 250 batches"); }, 30000),
                     server.output().constData());
             } else {
-                // A restarted server lists one page, finds batches it knows, and imports none.
+                // A restarted server checks its key (one page of one batch), lists one page, finds batches
+                // it knows, and imports none.
                 QTest::qWait(6000);
                 QVERIFY(!server.output().contains("imported"));
-                QCOMPARE(fake.callCount(QStringLiteral("GET /v1/batches")) - listsBefore, 1);
+                QCOMPARE(fake.callCount(QStringLiteral("GET /v1/batches")) - listsBefore, 2);
             }
             QCOMPARE(server.stop(), 0);
             QCOMPARE(count(), qMakePair(qint64(250), qint64(250)));

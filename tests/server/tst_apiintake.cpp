@@ -170,6 +170,7 @@ private slots:
                  12);
         const Reply failed = call("GET", QStringLiteral("/api/batch-requests/doc-2"), m_admin);
         QCOMPARE(failed.data().value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+        QVERIFY(failed.data().value(QStringLiteral("usage")).isNull()); // it used no tokens
         QCOMPARE(
             failed.data().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
             QStringLiteral("context_length_exceeded"));
