@@ -55,6 +55,20 @@ Provider &LocalWorker::provider()
     return m_provider;
 }
 
+AlertConfig LocalWorker::defaultAlerts() const
+{
+    AlertConfig c = AlertConfig::defaults();
+    if (m_openAi) {
+        // An account's batches come when its teams send them: a few a week is no fault, so the low
+        // throughput rule starts off (the Alerts page turns it on).
+        for (AlertRule &rule : c.rules) {
+            if (rule.id == AlertRuleId::LowThroughput)
+                rule.enabled = false;
+        }
+    }
+    return c;
+}
+
 BatchConfig LocalWorker::defaultConfig() const
 {
     return m_openAi ? LocalSource::openAiConfig() : LocalSource::demoConfig();
@@ -332,7 +346,7 @@ void LocalWorker::afterTick(const TickReport &r)
     // The alert rules after each status check, as the server's leader does; the demo delivers no
     // channel itself (desktop notifications are the app's).
     if (r.statusCheckedAt) {
-        const auto alerts = m_alerts->recordAt(*r.statusCheckedAt, AlertConfig::defaults(), defaultConfig());
+        const auto alerts = m_alerts->recordAt(*r.statusCheckedAt, defaultAlerts(), defaultConfig());
         if (!alerts)
             qWarning("alerts: %s", qPrintable(alerts.error().message));
         else if (!alerts.value().started.isEmpty() || !alerts.value().resolved.isEmpty())
@@ -422,7 +436,7 @@ ApiResult<AlertConfig> LocalWorker::alertConfig()
 {
     if (!isOpen())
         return notOpen();
-    auto c = m_admin->alertConfig();
+    auto c = m_admin->alertConfig(defaultAlerts());
     if (!c)
         return fromStore(c.error());
     return c.value();
@@ -488,7 +502,7 @@ ApiResult<BatchConfig> LocalWorker::config()
     if (!c)
         return fromStore(c.error());
     // The two alert thresholds are the alert rules' (docs/api.md §12.8).
-    auto alerts = m_admin->alertConfig();
+    auto alerts = m_admin->alertConfig(defaultAlerts());
     if (!alerts)
         return fromStore(alerts.error());
     return withAlertThresholds(c.value(), alerts.value());
@@ -503,7 +517,7 @@ ApiResult<BatchConfig> LocalWorker::setConfig(const BatchConfig &config)
         const QString why = std::get<QString>(settings);
         return invalidBody(why, why.section(QLatin1Char(':'), 0, 0));
     }
-    auto alerts = m_admin->alertConfig();
+    auto alerts = m_admin->alertConfig(defaultAlerts());
     if (!alerts)
         return fromStore(alerts.error());
     AlertConfig rules = alerts.value();

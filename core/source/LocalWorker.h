@@ -74,6 +74,8 @@ private:
     Provider &provider();
     /// The configuration a new store starts with: the demo's, or openAiConfig().
     BatchConfig defaultConfig() const;
+    /// The alert rules until the user sets them: the seed's, but an OpenAI account's low throughput off.
+    AlertConfig defaultAlerts() const;
     /// The live schedule for a configuration: the demo's faster polls, or an account's as configured.
     PipelineSettings liveSettings(const PipelineSettings &configured) const;
     /// An error for a call made when the store could not be opened.

@@ -479,6 +479,25 @@ private slots:
         QVERIFY2(!err.contains(QStringLiteral("sk-wrong-key-123456")), qPrintable(err)); // never the key
     }
 
+    void anAccountStartsWithoutTheLowThroughputRule()
+    {
+        // An account's batches come when its teams send them: "0.08 jobs/h < 0.5" at every start was noise.
+        FakeOpenAi fake;
+        QTemporaryDir dir;
+        LocalSourceOptions options;
+        options.databasePath = dir.filePath(QStringLiteral("account.sqlite"));
+        options.openAi = providerSettings(fake);
+        LocalSource source(options);
+        source.open();
+        auto config = source.fetchAlertConfig();
+        QVERIFY(QTest::qWaitFor([&config] { return config.isFinished(); }, 30000));
+        QVERIFY(config.result());
+        const AlertRule *rule = config.result().value().rule(AlertRuleId::LowThroughput);
+        QVERIFY(rule);
+        QVERIFY(!rule->enabled);
+        QVERIFY(config.result().value().rule(AlertRuleId::HighErrorRate)->enabled);
+    }
+
     void appClosesWhileTheProviderHangs()
     {
         // The app's OpenAI account: closing it (switching profiles, quitting) while a call waits for an
