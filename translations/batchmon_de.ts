@@ -927,6 +927,10 @@ Die Batch-Verarbeitung ist in der Konfiguration deaktiviert, daher wird nichts �
         <source>about %1</source>
         <translation>etwa %1</translation>
     </message>
+    <message>
+        <source>An OpenAI account watched directly: batchmon sends no batches here, it only reads the account&apos;s. What applies is how often the account is checked, how long its history is kept, and the alert thresholds.</source>
+        <translation>Ein direkt überwachtes OpenAI-Konto: batchmon sendet hier keine Batches, es liest nur die des Kontos. Es gelten, wie oft das Konto geprüft wird, wie lange sein Verlauf aufbewahrt wird, und die Alarmschwellen.</translation>
+    </message>
 </context>
 <context>
     <name>batchmon::ConnectDialog</name>
@@ -2740,6 +2744,10 @@ Check that the folder is writable, or remove the file: it is filled again from t
         <translation>%1
 
 Prüfen Sie, ob der Ordner beschreibbar ist, oder entfernen Sie die Datei: sie wird aus dem Konto neu gefüllt.</translation>
+    </message>
+    <message>
+        <source>An OpenAI account has no batchmon scheduler: batchmon sends it no batches.</source>
+        <translation>Ein OpenAI-Konto hat keinen batchmon-Scheduler: batchmon sendet ihm keine Batches.</translation>
     </message>
 </context>
 <context>

@@ -52,6 +52,11 @@ ConfigPanel::ConfigPanel(Session *session, QWidget *parent)
     : QWidget(parent), m_session(session), m_status(new QLabel(this)),
       m_retry(new QPushButton(tr("Retry"), this)),
       m_readOnlyNote(new QLabel(tr("Read only: a viewer token cannot change the configuration."), this)),
+      m_accountNote(
+          new QLabel(tr("An OpenAI account watched directly: batchmon sends no batches here, it only "
+                        "reads the account's. What applies is how often the account is checked, how "
+                        "long its history is kept, and the alert thresholds."),
+                     this)),
       m_form(new QWidget(this)), m_schedulerState(new QLabel(this)), m_schedulerDetail(new QLabel(this)),
       m_schedulerButton(new QPushButton(tr("Pause scheduler"), this)),
       m_revert(new QPushButton(tr("Revert"), this)), m_apply(new QPushButton(tr("Apply"), this))
@@ -76,6 +81,9 @@ ConfigPanel::ConfigPanel(Session *session, QWidget *parent)
     m_readOnlyNote->setWordWrap(true);
     m_readOnlyNote->hide();
     outer->addWidget(m_readOnlyNote);
+    m_accountNote->setWordWrap(true);
+    m_accountNote->hide();
+    outer->addWidget(m_accountNote);
 
     // The scheduler, always in view: its state in words and the one button that changes it.
     auto *scheduler = new QGroupBox(tr("Scheduler"), this);
@@ -91,6 +99,7 @@ ConfigPanel::ConfigPanel(Session *session, QWidget *parent)
     schedulerLayout->addWidget(m_schedulerButton, 0, Qt::AlignVCenter);
     connect(m_schedulerButton, &QPushButton::clicked, this, &ConfigPanel::toggleScheduler);
     outer->addWidget(scheduler);
+    m_schedulerBox = scheduler;
 
     // The parameters, in the seed's three groups, two columns wide.
     auto *schedule = new QGroupBox(tr("Schedule"), m_form);
@@ -121,6 +130,7 @@ ConfigPanel::ConfigPanel(Session *session, QWidget *parent)
     buildField(limitsGrid, BatchConfigField::TimeoutHours, tr("Batch timeout"),
                tr("The completion window: a job not finished by then expires."));
     limitsGrid->setRowStretch(limitsGrid->rowCount(), 1);
+    m_limitsBox = limits;
 
     auto *monitoring = new QGroupBox(tr("Monitoring"), m_form);
     auto *monitoringGrid = new QGridLayout(monitoring);
@@ -260,6 +270,23 @@ QSpinBox *ConfigPanel::spin(BatchConfigField field) const
 QWidget *ConfigPanel::editor(BatchConfigField field) const
 {
     return m_fields.value(int(field)).editor;
+}
+
+void ConfigPanel::setAccountMode(bool account)
+{
+    m_accountMode = account;
+    m_accountNote->setVisible(account);
+    m_schedulerBox->setVisible(!account);
+    m_limitsBox->setVisible(!account);
+    for (const BatchConfigField field :
+         {BatchConfigField::ProcessingEnabled, BatchConfigField::CreateInterval}) {
+        const Field &f = m_fields.at(int(field));
+        for (QWidget *w : std::initializer_list<QWidget *>{f.label, f.editor, f.note, f.error}) {
+            if (w)
+                w->setVisible(!account &&
+                              (w != static_cast<QWidget *>(f.error) || !fieldError(field).isEmpty()));
+        }
+    }
 }
 
 void ConfigPanel::reload()
@@ -560,6 +587,8 @@ QString ConfigPanel::schedulerLine() const
 
 void ConfigPanel::toggleScheduler()
 {
+    if (m_accountMode)
+        return; // an OpenAI account has no scheduler of batchmon's
     if (!m_scheduler || m_schedulerBusy || !m_editable)
         return;
     const bool pause = !m_scheduler->paused;

@@ -43,6 +43,14 @@ public:
     void setEditable(bool editable);
     bool isEditable() const { return m_editable; }
 
+    /**
+     * An OpenAI account watched directly: batchmon makes and sends no batches there, so the scheduler,
+     * batch creation and the batch size and timeout are hidden, and a note says what is left (how often
+     * the account is checked, how long its history is kept, the alert thresholds).
+     */
+    void setAccountMode(bool account);
+    bool isAccountMode() const { return m_accountMode; }
+
     /// GET /config again (the Retry button); unsaved edits give way to the server's values.
     void reload();
     /// PUT /config with the edited values (the Apply button); nothing while they are refused or
@@ -126,6 +134,10 @@ private:
     QLabel *m_status;
     QPushButton *m_retry;
     QLabel *m_readOnlyNote;
+    QLabel *m_accountNote;
+    QWidget *m_schedulerBox = nullptr;
+    QWidget *m_limitsBox = nullptr;
+    bool m_accountMode = false;
     QWidget *m_form;
     QWidget *m_actions = nullptr;
     QLabel *m_schedulerState;

@@ -362,6 +362,7 @@ void MainWindow::install(DataSource *source, const QString &banner, const QStrin
         QAction *scheduler = m_jobsMenu->addAction(tr("Pause or resume the &scheduler…"), m_config,
                                                    &ConfigPanel::toggleScheduler);
         scheduler->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_P));
+        scheduler->setObjectName(QStringLiteral("schedulerAction"));
         connect(m_config, &ConfigPanel::schedulerActionFinished, this, &MainWindow::updateScheduler);
     }
 
@@ -504,6 +505,14 @@ void MainWindow::openAccount(const ServerProfile &profile, const QString &apiKey
                "prices")
                 .arg(profile.name.toHtmlEscaped(), profile.serverUrl.toDisplayString().toHtmlEscaped()),
             profile.name);
+    // batchmon sends no batches to an account: no scheduler, batch creation or batch sizes to set.
+    m_config->setAccountMode(true);
+    if (auto *scheduler = m_jobsMenu->findChild<QAction *>(QStringLiteral("schedulerAction"))) {
+        scheduler->setEnabled(false);
+        scheduler->setToolTip(
+            tr("An OpenAI account has no batchmon scheduler: batchmon sends it no batches."));
+    }
+    updateScheduler();
     m_dashboard->banner()->setToolTip(
         tr("The account's batches are kept in %1.").arg(QDir::toNativeSeparators(store)));
     // What was notified is remembered per store, as for the demo workspace.
@@ -884,7 +893,7 @@ QString MainWindow::schedulerText() const
 
 void MainWindow::updateScheduler()
 {
-    if (!m_config) {
+    if (!m_config || m_config->isAccountMode()) {
         m_scheduler->clear();
         return;
     }

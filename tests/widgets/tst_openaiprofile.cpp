@@ -4,6 +4,7 @@
 // account — its batches as jobs with their request counts, error breakdown and cost; a cancel from the
 // dashboard reaching the account; the key only in the credential store; a wrong key explained.
 #include "Charts.h"
+#include "ConfigPanel.h"
 #include "ConnectDialog.h"
 #include "DashboardView.h"
 #include "FakeOpenAi.h"
@@ -318,6 +319,17 @@ private slots:
                                  15000);
         QCOMPARE(window.currentProfile(), QStringLiteral("Acme"));
         QVERIFY(window.windowTitle().startsWith(QStringLiteral("Acme")));
+        // batchmon sends no batches to an account: no scheduler, batch creation or batch sizes to set.
+        ConfigPanel *config = window.configPanel();
+        QVERIFY(config->isAccountMode());
+        QVERIFY(config->schedulerButton()->isHidden() || !config->schedulerButton()->isVisibleTo(config));
+        QVERIFY(!config->editor(BatchConfigField::CreateInterval)->isVisibleTo(config));
+        QVERIFY(!config->editor(BatchConfigField::MinSize)->isVisibleTo(config));
+        QVERIFY(config->editor(BatchConfigField::StatusCheckInterval)->isVisibleTo(config));
+        QVERIFY(config->editor(BatchConfigField::MonitoringRetentionDays)->isVisibleTo(config));
+        const auto actions = window.findChildren<QAction *>(QStringLiteral("schedulerAction"));
+        QCOMPARE(actions.size(), 1);
+        QVERIFY(!actions.first()->isEnabled());
         DashboardView *view = window.dashboard();
         const QString banner = view->banner()->text();
         QVERIFY2(banner.contains(QStringLiteral("OpenAI account Acme")) &&
@@ -354,6 +366,10 @@ private slots:
             view->chartTabs()->setCurrentIndex(1); // the error breakdown
             screenshot(&window, QStringLiteral("openai-dashboard-errors-1280x800.png"));
             view->chartTabs()->setCurrentIndex(0);
+            auto *pages = qobject_cast<QTabWidget *>(window.centralWidget());
+            pages->setCurrentWidget(window.configPanel());
+            screenshot(&window, QStringLiteral("openai-configuration-1280x800.png"));
+            pages->setCurrentIndex(0);
         }
 
         // Retry, pause, resume and priority make no sense for the account's batches: off, with why.
