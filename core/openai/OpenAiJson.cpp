@@ -154,11 +154,6 @@ QString malformedLineCode()
     return QStringLiteral("malformed_output_line");
 }
 
-QString batchExpiredCode()
-{
-    return QStringLiteral("batch_expired");
-}
-
 QString batchCancelledCode()
 {
     return QStringLiteral("batch_cancelled");
@@ -236,8 +231,7 @@ Result<BatchObject, QString> batchFromJson(const QJsonObject &object, qint64 req
             batch.metadata.insert(it.key(), it.value().toString());
     }
     const QJsonObject counts = object.value(QLatin1String("request_counts")).toObject();
-    batch.totalRequests = count(counts, QLatin1String("total"));
-    batch.status.totalRequests = batch.totalRequests;
+    batch.status.totalRequests = count(counts, QLatin1String("total"));
     batch.inputFileId = text(object, QLatin1String("input_file_id"));
     batch.outputFileId = text(object, QLatin1String("output_file_id"));
     batch.errorFileId = text(object, QLatin1String("error_file_id"));
@@ -265,7 +259,7 @@ Result<BatchObject, QString> batchFromJson(const QJsonObject &object, qint64 req
         if (code.isEmpty())
             code = unknownErrorCode();
         s.batchError = code;
-        const qint64 requests = requestCount > 0 ? requestCount : batch.totalRequests;
+        const qint64 requests = requestCount > 0 ? requestCount : batch.status.totalRequests;
         s.failedCount = requests;
         if (requests > 0)
             s.errorCounts.insert(code, requests);
@@ -281,7 +275,7 @@ Result<BatchObject, QString> batchFromJson(const QJsonObject &object, qint64 req
         s.outputTokens = batch.usage->output;
     }
     if (*status == JobStatus::Expired)
-        s.batchError = batchExpiredCode();
+        s.batchError = errorcode::batchExpired();
     return batch;
 }
 
@@ -311,7 +305,7 @@ ListedBatch listedBatch(const BatchObject &batch)
     if (!job.isEmpty())
         listed.batchmonJob = job;
     listed.status = batch.status.status;
-    listed.requestCount = batch.totalRequests;
+    listed.requestCount = batch.status.totalRequests;
     listed.createdAt = batch.createdAt;
     return listed;
 }
@@ -436,16 +430,10 @@ void applyOutcomes(ProviderBatchStatus &status, qint64 requestCount, const std::
             completed.output += outcome.outputTokens;
         }
     }
-    if (status.status == JobStatus::Expired) {
-        // What OpenAI did not write a line for did not run before the window closed: failed, with the
-        // batch's code, as the simulated provider counts an expired batch.
-        const qint64 missing = requestCount - qint64(status.outcomes.size());
-        if (missing > 0) {
-            status.failedCount += missing;
-            status.errorCounts[batchExpiredCode()] += missing;
-        }
-        status.batchError = batchExpiredCode();
-    }
+    // What OpenAI did not write a line for did not run before the window closed: failed, with the
+    // batch's code, as the simulated provider counts an expired batch.
+    if (status.status == JobStatus::Expired)
+        failUnrunAsExpired(status, requestCount);
     status.completedInputTokens = completed.input;
     status.completedOutputTokens = completed.output;
     // The batch's own usage is what is billed; it cannot be less than what the completed lines used.

@@ -27,8 +27,6 @@ namespace batchmon::openai {
 QString unknownErrorCode();
 /// The code of a line of a result file that is not a result: not JSON, or neither response nor error.
 QString malformedLineCode();
-/// The code of a request an expired batch did not get to (OpenAI's, and the simulated provider's).
-QString batchExpiredCode();
 /// The code OpenAI-compatible servers give the requests a cancel stopped before they ran.
 QString batchCancelledCode();
 
@@ -69,7 +67,6 @@ struct BatchObject
     QString endpoint;
     QString model; ///< the Batch object's `model`; empty when it has none
     QMap<QString, QString> metadata;
-    qint64 totalRequests = 0; ///< `request_counts.total`
     QString inputFileId;
     QString outputFileId; ///< empty when there is none (yet)
     QString errorFileId;
@@ -112,7 +109,7 @@ qint64 readResultFile(QIODevice &device, JobStatus batchStatus, QList<RequestOut
  * errorCounts by code (summing to failedCount), completed tokens from the successful lines, and billed
  * tokens from `usage` when the batch reported it (never less than the completed lines' share), else
  * from all lines. In an expired batch, the `requestCount` − lines requests without a line failed with
- * batchExpiredCode(); in a cancelled one they stay unprocessed.
+ * errorcode::batchExpired(); in a cancelled one they stay unprocessed.
  */
 void applyOutcomes(ProviderBatchStatus &status, qint64 requestCount, const std::optional<TokenUsage> &usage);
 

@@ -394,17 +394,12 @@ Result<ProviderBatchStatus, ProviderError> OpenAiProvider::statusOf(const QByteA
     if (!isFinished(status.status) || status.status == JobStatus::Failed)
         return status;
 
-    const qint64 requests = requestCount > 0 ? requestCount : batch.totalRequests;
+    const qint64 requests = requestCount > 0 ? requestCount : batch.status.totalRequests;
     if (batch.outputFileId.isEmpty() && batch.errorFileId.isEmpty()) {
         // Nothing ran (a batch cancelled or expired before it started), or a server that writes no
         // files: keep the object's counts, and an expired batch's requests without an outcome failed.
-        if (status.status == JobStatus::Expired) {
-            const qint64 missing = requests - status.completedCount - status.failedCount;
-            if (missing > 0) {
-                status.failedCount += missing;
-                status.errorCounts[openai::batchExpiredCode()] += missing;
-            }
-        }
+        if (status.status == JobStatus::Expired)
+            failUnrunAsExpired(status, requests);
         return status;
     }
     if (!needsOutcomes && batch.usage) {
@@ -428,15 +423,8 @@ Result<ProviderBatchStatus, ProviderError> OpenAiProvider::statusOf(const QByteA
         status.outcomes.clear();
         status.completedCount =
             std::clamp<qint64>(completed, 0, std::max<qint64>(0, requests - status.failedCount));
-        if (status.status == JobStatus::Expired) {
-            // As applyOutcomes(): what has no line did not run before the window closed.
-            const qint64 missing = requests - status.completedCount - status.failedCount;
-            if (missing > 0) {
-                status.failedCount += missing;
-                status.errorCounts[openai::batchExpiredCode()] += missing;
-            }
-            status.batchError = openai::batchExpiredCode();
-        }
+        if (status.status == JobStatus::Expired)
+            failUnrunAsExpired(status, requests); // as applyOutcomes()
         status.inputTokens = batch.usage->input;
         status.outputTokens = batch.usage->output;
         status.completedInputTokens = status.inputTokens; // failed requests are not billed

@@ -94,7 +94,12 @@ Pipeline::Pipeline(Database &db, Provider &provider, PipelineSettings settings)
 StoreResult<Done> Pipeline::loadImported()
 {
     m_importedJobs.clear();
-    auto q = m_db.exec(QStringLiteral("SELECT job_id FROM imported_batches"));
+    // Only those the pipeline polls (in flight): an account's month of finished imports is not read
+    // again at every tick.
+    auto q = m_db.exec(QStringLiteral("SELECT i.job_id FROM imported_batches i JOIN jobs j ON j.id = i.job_id"
+                                      " WHERE j.status IN (?, ?, ?, ?)"),
+                       {toWireString(JobStatus::Validating), toWireString(JobStatus::InProgress),
+                        toWireString(JobStatus::Finalizing), toWireString(JobStatus::Cancelling)});
     if (!q)
         return q.error();
     while (q.value().next())
@@ -469,18 +474,14 @@ StoreResult<Done> Pipeline::poll(qint64 atMs, bool processResults, TickReport &r
             atMs - s.submittedAt->toMSecsSinceEpoch() >= m_settings.timeoutMs) {
             // Our own timeout, which may be shorter than the provider's window: stop paying for it.
             m_provider.cancel(batch, at(atMs));
-            const qint64 unprocessed = s.job.requestCount - p.completedCount - p.failedCount;
             p.status = JobStatus::Expired;
-            p.failedCount += unprocessed;
-            if (unprocessed > 0)
-                p.errorCounts[QStringLiteral("batch_expired")] += unprocessed;
-            p.batchError = QStringLiteral("batch_expired");
+            failUnrunAsExpired(p, s.job.requestCount);
             p.finishedAt = s.submittedAt->addMSecs(m_settings.timeoutMs);
         }
         const bool final = isFinished(p.status);
         if (final && !processResults)
             continue; // the result-processing tick records it with its results
-        if (p.status == JobStatus::Failed && p.batchError == QLatin1String("token_limit_exceeded") &&
+        if (p.status == JobStatus::Failed && p.batchError == errorcode::tokenLimitExceeded() &&
             s.job.status != JobStatus::Cancelling && !m_importedJobs.contains(s.job.id)) {
             // The provider's enqueued-token limit, not the requests: the job waits and goes again.
             s.job.status = JobStatus::Pending;
@@ -581,7 +582,7 @@ StoreResult<Done> Pipeline::recordOutcomes(const StoredJob &s, const ProviderBat
     if (p.status == JobStatus::Cancelled)
         missing = RequestState::Cancelled;
     else if (p.status == JobStatus::Expired)
-        code = QStringLiteral("batch_expired");
+        code = errorcode::batchExpired();
     return m_requests.recordOutcomes(s.job.id, recorded, missing, code, finishedAt);
 }
 

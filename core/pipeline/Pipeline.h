@@ -164,7 +164,7 @@ private:
     QList<StoredJob> m_flying;    ///< submitted, not finished, oldest first
     QList<StoredJob> m_pending;   ///< pending, oldest first
     QList<StoredJob> m_requeued;  ///< back to pending this tick (token_limit_exceeded): sent at a later one
-    QSet<QString> m_importedJobs; ///< jobs of batches made outside batchmon: never timed out by us
+    QSet<QString> m_importedJobs; ///< of the jobs in flight, those of batches made outside batchmon
     bool m_paused = false;
 };
 

@@ -87,6 +87,32 @@ struct ProviderBatchStatus
     QList<RequestOutcome> outcomes;
 };
 
+/// Error codes that the pipeline and every provider give the same meaning (errorSummary[] shows them).
+namespace errorcode {
+/// A request its batch did not reach before the batch expired (also the expired batch's own error).
+inline QString batchExpired()
+{
+    return QStringLiteral("batch_expired");
+}
+/// The provider's enqueued-token limit refused a whole batch: not its requests' fault.
+inline QString tokenLimitExceeded()
+{
+    return QStringLiteral("token_limit_exceeded");
+}
+} // namespace errorcode
+
+/// An expired batch: its requests that neither completed nor failed did not run before the window
+/// closed, and fail with batch_expired, which is also the batch's error.
+inline void failUnrunAsExpired(ProviderBatchStatus &status, qint64 requestCount)
+{
+    const qint64 unrun = requestCount - status.completedCount - status.failedCount;
+    if (unrun > 0) {
+        status.failedCount += unrun;
+        status.errorCounts[errorcode::batchExpired()] += unrun;
+    }
+    status.batchError = errorcode::batchExpired();
+}
+
 /// A batch that exists at the provider, as its list shows it (for importing batches made elsewhere).
 struct ListedBatch
 {

@@ -97,16 +97,6 @@ QString modelNotFound()
     return QStringLiteral("model_not_found");
 }
 
-QString tokenLimitExceeded()
-{
-    return QStringLiteral("token_limit_exceeded");
-}
-
-QString batchExpired()
-{
-    return QStringLiteral("batch_expired");
-}
-
 QString requestTimeout()
 {
     return QStringLiteral("request_timeout");
@@ -259,7 +249,7 @@ SimulatedProvider::Plan SimulatedProvider::planFor(const SubmittedBatch &batch) 
     } else if (plan.requests == 0 || plan.requests > m_profile.maxRequestsPerBatch) {
         plan.validationError = invalidRequest();
     } else if (submission.estimatedInputTokens > m_profile.enqueuedTokenLimit) {
-        plan.validationError = tokenLimitExceeded();
+        plan.validationError = errorcode::tokenLimitExceeded();
     } else {
         // One draw decides the batch's fate, so the two rates are exact shares of all batches.
         const double fate = unit(Purpose::Fate);
@@ -325,7 +315,7 @@ void SimulatedProvider::fillCounts(const Plan &plan, qint64 processed, qint64 ex
     status.completedCount = completed;
     status.failedCount = failed + expired;
     if (expired > 0)
-        status.errorCounts[batchExpired()] += expired;
+        status.errorCounts[errorcode::batchExpired()] += expired;
 
     status.completedInputTokens = std::llround(double(completed) * plan.inputPerRequest);
     status.completedOutputTokens = std::llround(double(completed) * plan.outputPerRequest);
@@ -370,7 +360,7 @@ void SimulatedProvider::naturalStatusAt(const SubmittedBatch &batch, const Plan 
         const qint64 processed = plan.processedAt(plan.expiresAtMs);
         status.status = JobStatus::Expired;
         fillCounts(plan, processed, plan.requests - processed, status);
-        status.batchError = batchExpired();
+        status.batchError = errorcode::batchExpired();
         status.finishedAt = at(plan.expiresAtMs);
         return;
     }

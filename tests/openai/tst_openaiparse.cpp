@@ -441,7 +441,7 @@ void TestOpenAiParse::runningBatchHasCountsButNoCodesYet()
     QCOMPARE(s.inputTokens, 0);
     QVERIFY(!b.usage);
     QCOMPARE(b.endpoint, QStringLiteral("/v1/chat/completions"));
-    QCOMPARE(b.totalRequests, 100);
+    QCOMPARE(b.status.totalRequests, 100);
     QCOMPARE(b.outputFileId, QStringLiteral("file-out"));
     QCOMPARE(b.errorFileId, QStringLiteral("file-err"));
     QCOMPARE(b.inputFileId, QStringLiteral("file-in"));
@@ -466,7 +466,7 @@ void TestOpenAiParse::finishedTimestampsFollowTheStatus()
              QDateTime::fromSecsSinceEpoch(1714508900, Qt::UTC));
     const BatchObject expired = batchOrDie(batchJson(QStringLiteral("expired")), 1);
     QCOMPARE(*expired.status.finishedAt, QDateTime::fromSecsSinceEpoch(1714594899, Qt::UTC));
-    QCOMPARE(expired.status.batchError, batchExpiredCode());
+    QCOMPARE(expired.status.batchError, errorcode::batchExpired());
     QVERIFY(!batchOrDie(batchJson(QStringLiteral("cancelling")), 1).status.finishedAt);
     QVERIFY(!batchOrDie(batchJson(QStringLiteral("finalizing")), 1).status.finishedAt);
 }
@@ -660,7 +660,7 @@ void TestOpenAiParse::failedLines()
     QCOMPARE(expired.customId, QStringLiteral("request-3"));
     QCOMPARE(expired.statusCode, 0);
     QVERIFY(expired.response.isEmpty());
-    QCOMPARE(expired.errorCode, batchExpiredCode());
+    QCOMPARE(expired.errorCode, errorcode::batchExpired());
     QVERIFY(expired.errorMessage.contains(QLatin1String("completion window")));
 
     // `error` set although the response says 200: failed, with the error's code.
@@ -752,10 +752,10 @@ void TestOpenAiParse::expiredBatchFailsWhatDidNotRun()
     QCOMPARE(s.completedCount, 2);
     // 2 lines say batch_expired, 1 failed by itself, and 5 requests have no line at all.
     QCOMPARE(s.failedCount, 8);
-    QCOMPARE(s.errorCounts, (QMap<QString, qint64>{{batchExpiredCode(), 7},
+    QCOMPARE(s.errorCounts, (QMap<QString, qint64>{{errorcode::batchExpired(), 7},
                                                    {QStringLiteral("context_length_exceeded"), 1}}));
     QCOMPARE(s.completedCount + s.failedCount, 10);
-    QCOMPARE(s.batchError, batchExpiredCode());
+    QCOMPARE(s.batchError, errorcode::batchExpired());
     QCOMPARE(s.completedInputTokens, 30);
 }
 
