@@ -457,6 +457,37 @@ private slots:
         QVERIFY(!server.output().contains("still waiting"));
     }
 
+    void providerOptionsAreChecked_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("unknown provider")
+            << QStringList{QStringLiteral("--provider"), QStringLiteral("anthropic")}
+            << QStringLiteral("--provider must be simulated or openai");
+        QTest::newRow("collect alone") << QStringList{QStringLiteral("--collect")}
+                                       << QStringLiteral("--collect lists an OpenAI account's batches");
+        QTest::newRow("no key") << QStringList{QStringLiteral("--provider"), QStringLiteral("openai")}
+                                << QStringLiteral("set OPENAI_API_KEY");
+    }
+    void providerOptionsAreChecked()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, says);
+        QTemporaryDir dir;
+        Server server(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("store.db")));
+        QProcess p;
+        QProcessEnvironment env = server.environment();
+        env.remove(QStringLiteral("OPENAI_API_KEY"));
+        env.remove(QStringLiteral("OPENAI_API_KEY_FILE"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(BATCHMON_SERVER_BINARY),
+                args + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+        QVERIFY(QTest::qWaitFor([&p] { return p.state() == QProcess::NotRunning; }, 30000));
+        QCOMPARE(p.exitCode(), 2);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(err.contains(says), qPrintable(err));
+    }
+
     void aRefusedKeyStopsTheServerAtStart()
     {
         FakeOpenAi fake;
